@@ -1,0 +1,13 @@
+//! turquoise: safe zero-downtime PostgreSQL schema changes.
+//!
+//! Data flows one way: [`source`] finds migrations in any layout, [`sql`]
+//! splits and summarises their statements, [`model`] replays them into a
+//! schema catalog and records what each changed, [`graph`] knows what depends
+//! on what. The `turquoise` binary is a thin layer over [`cli`].
+
+pub mod cli;
+pub mod diagnostic;
+pub mod graph;
+pub mod model;
+pub mod source;
+pub mod sql;
