@@ -1,0 +1,211 @@
+//! `turquoise.toml`: found in the current folder or a parent, validated in
+//! full before any work starts. Flags override the file.
+
+use crate::source::Layout;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The name of the configuration file.
+pub const FILE_NAME: &str = "turquoise.toml";
+
+/// The PostgreSQL major assumed when none is configured: the oldest major
+/// the PostgreSQL community still supports (14 reached end of life in
+/// November 2026).
+pub const DEFAULT_PG_VERSION: u32 = 15;
+
+/// The majors turquoise knows the behaviour of.
+pub const PG_VERSIONS: std::ops::RangeInclusive<u32> = 12..=18;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    migrations: Option<PathBuf>,
+    layout: Option<String>,
+    pg_version: Option<u32>,
+    search_path: Option<SearchPath>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SearchPath {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The validated contents of a `turquoise.toml`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileConfig {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The migrations directory, resolved against the file's folder.
+    pub migrations: Option<PathBuf>,
+    pub layout: Option<Layout>,
+    pub pg_version: Option<u32>,
+    pub search_path: Option<Vec<String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: key `{key}`: {message}")]
+    Value {
+        path: PathBuf,
+        key: &'static str,
+        message: String,
+    },
+}
+
+/// Looks for `turquoise.toml` in `start` and its parents.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Reads and validates a configuration file.
+pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &text)
+}
+
+/// Validates the text of a configuration file read from `path`.
+pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_owned(),
+    })?;
+    let value_error = |key, message: String| ConfigError::Value {
+        path: path.to_path_buf(),
+        key,
+        message,
+    };
+    let layout = match raw.layout {
+        None => None,
+        Some(name) => Some(Layout::from_name(&name).ok_or_else(|| {
+            value_error(
+                "layout",
+                format!(
+                    "unknown layout `{name}`; expected one of: {}",
+                    layout_names()
+                ),
+            )
+        })?),
+    };
+    if let Some(v) = raw.pg_version {
+        check_pg_version(v).map_err(|m| value_error("pg_version", m))?;
+    }
+    let search_path = match raw.search_path {
+        None => None,
+        Some(SearchPath::One(s)) => Some(split_search_path(&s)),
+        Some(SearchPath::Many(v)) => Some(v),
+    };
+    if let Some(sp) = &search_path
+        && sp.iter().any(|s| s.trim().is_empty())
+    {
+        return Err(value_error(
+            "search_path",
+            "schema names must not be empty".to_owned(),
+        ));
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    Ok(FileConfig {
+        path: path.to_path_buf(),
+        migrations: raw.migrations.map(|m| base.join(m)),
+        layout,
+        pg_version: raw.pg_version,
+        search_path,
+    })
+}
+
+/// Checks a PostgreSQL major version.
+pub fn check_pg_version(v: u32) -> Result<u32, String> {
+    if PG_VERSIONS.contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "PostgreSQL {v} is not supported; expected a major version from {} to {}",
+            PG_VERSIONS.start(),
+            PG_VERSIONS.end()
+        ))
+    }
+}
+
+pub fn layout_names() -> String {
+    Layout::ALL
+        .iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `"a, b"` as a search path; identifiers fold like SQL's.
+pub fn split_search_path(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(
+            |s| match s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                Some(q) => q.to_owned(),
+                None => s.to_lowercase(),
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<FileConfig, ConfigError> {
+        parse(Path::new("/p/turquoise.toml"), text)
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse_str(
+            "migrations = \"db/migrations\"\nlayout = \"diesel\"\npg_version = 16\nsearch_path = \"app, public\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.migrations, Some(PathBuf::from("/p/db/migrations")));
+        assert_eq!(c.layout, Some(Layout::Diesel));
+        assert_eq!(c.pg_version, Some(16));
+        assert_eq!(
+            c.search_path,
+            Some(vec!["app".to_owned(), "public".to_owned()])
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_file() {
+        let e = parse_str("migratons = \"x\"\n").unwrap_err().to_string();
+        assert!(e.contains("/p/turquoise.toml"), "{e}");
+        assert!(e.contains("migratons"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_key_and_file() {
+        let e = parse_str("layout = \"rails\"\n").unwrap_err().to_string();
+        assert!(
+            e.contains("/p/turquoise.toml") && e.contains("`layout`"),
+            "{e}"
+        );
+        let e = parse_str("pg_version = 9\n").unwrap_err().to_string();
+        assert!(
+            e.contains("`pg_version`") && e.contains("not supported"),
+            "{e}"
+        );
+        let e = parse_str("pg_version = \"16\"\n").unwrap_err().to_string();
+        assert!(e.contains("pg_version"), "{e}");
+    }
+}

@@ -1,0 +1,141 @@
+//! A migration history, read and replayed: the one place where the stages
+//! (source, sql, model) are put together.
+//!
+//! Loading never fails on bad SQL or broken migrations: those are findings.
+//! It fails only when the directory itself cannot be read.
+
+use crate::diagnostic::Finding;
+use crate::model::{Catalog, Effect, Replay};
+use crate::source::{self, Discovery, Layout, Migration, SourceError};
+use crate::sql::{self, ParsedScript, StatementKind};
+use std::path::Path;
+
+/// How to read and replay a history.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Force a layout instead of detecting it.
+    pub layout: Option<Layout>,
+    /// The search_path the migrations run with.
+    pub search_path: Vec<String>,
+    /// Stop after this version (inclusive).
+    pub at: Option<String>,
+    /// Also split and parse the down scripts.
+    pub parse_downs: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            layout: None,
+            search_path: vec!["public".to_owned()],
+            at: None,
+            parse_downs: true,
+        }
+    }
+}
+
+/// One migration with its parsed scripts and what each up statement did.
+#[derive(Debug, Clone)]
+pub struct ReplayedMigration {
+    pub migration: Migration,
+    pub up: ParsedScript,
+    pub down: Option<ParsedScript>,
+    /// One effect per statement of `up`, in order.
+    pub effects: Vec<Effect>,
+}
+
+impl ReplayedMigration {
+    /// Statements of the up script that were not understood.
+    pub fn unparsed(&self) -> usize {
+        count_opaque(&self.up)
+    }
+}
+
+/// Number of statements of a script that were not understood.
+pub fn count_opaque(script: &ParsedScript) -> usize {
+    script
+        .statements
+        .iter()
+        .filter(|s| matches!(s.kind, StatementKind::Opaque { .. }))
+        .count()
+}
+
+/// A history after replay.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub layout: Layout,
+    pub migrations: Vec<ReplayedMigration>,
+    /// The schema after the last replayed migration.
+    pub catalog: Catalog,
+    /// Every finding: discovery, parsing, replay; in migration order.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("no migration has version {0}")]
+    UnknownVersion(String),
+}
+
+/// Reads the migrations in `dir` and replays their ups in order.
+pub fn load(dir: &Path, options: &Options) -> Result<History, HistoryError> {
+    let discovery = source::discover(dir, options.layout)?;
+    replay(discovery, options)
+}
+
+/// Replays discovered migrations.
+pub fn replay(discovery: Discovery, options: &Options) -> Result<History, HistoryError> {
+    let Discovery {
+        layout,
+        migrations,
+        findings: discovery_findings,
+    } = discovery;
+    if let Some(at) = &options.at
+        && !migrations.iter().any(|m| &m.version.text == at)
+    {
+        return Err(HistoryError::UnknownVersion(at.clone()));
+    }
+    let mut replay = Replay::new(options.search_path.clone());
+    let mut findings = discovery_findings;
+    let mut out = Vec::with_capacity(migrations.len());
+    for migration in migrations {
+        let up = sql::parse_script(&migration.up);
+        let down = if options.parse_downs {
+            migration.down.as_ref().map(sql::parse_script)
+        } else {
+            None
+        };
+        findings.extend(up.findings.iter().cloned());
+        if let Some(d) = &down {
+            findings.extend(d.findings.iter().cloned());
+        }
+        let mut effects = Vec::with_capacity(up.statements.len());
+        for st in &up.statements {
+            let effect = match &st.kind {
+                StatementKind::Parsed(stmt) => replay.apply(stmt, &st.location),
+                _ => Effect::default(),
+            };
+            findings.extend(effect.findings.iter().cloned());
+            effects.push(effect);
+        }
+        replay.end_transaction();
+        let stop = options.at.as_ref() == Some(&migration.version.text);
+        out.push(ReplayedMigration {
+            migration,
+            up,
+            down,
+            effects,
+        });
+        if stop {
+            break;
+        }
+    }
+    Ok(History {
+        layout,
+        migrations: out,
+        catalog: replay.catalog,
+        findings,
+    })
+}

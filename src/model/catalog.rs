@@ -1,0 +1,481 @@
+//! The catalog: every schema object the replay knows, the way PostgreSQL
+//! keeps them.
+//!
+//! Relations (tables, views, sequences, indexes) are identified by an [`Oid`]
+//! that never changes, and columns by their attribute number, so renames touch
+//! one name and every reference follows, as in `pg_catalog`. Expressions are
+//! SQL text; renames are carried into them by the replay. Nothing here parses
+//! SQL or applies statements.
+
+use crate::sql::ir::{FkAction, QualifiedName, SqlExpr, TypeName, quote_ident};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Identifies a relation for as long as it exists.
+pub type Oid = u32;
+
+/// A column's attribute number within its table (1-based, never reused).
+pub type AttNum = i16;
+
+/// A schema-qualified name, schema always resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ObjectName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl ObjectName {
+    pub fn new(schema: &str, name: &str) -> Self {
+        ObjectName {
+            schema: schema.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}",
+            quote_ident(&self.schema),
+            quote_ident(&self.name)
+        )
+    }
+}
+
+impl From<&ObjectName> for QualifiedName {
+    fn from(n: &ObjectName) -> Self {
+        QualifiedName::new(Some(&n.schema), &n.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schema {
+    pub name: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    pub version: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TableKind {
+    Ordinary,
+    /// `PARTITION BY <spec>`.
+    Partitioned {
+        by: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub oid: Oid,
+    pub name: ObjectName,
+    pub kind: TableKind,
+    pub unlogged: bool,
+    pub columns: Vec<Column>,
+    /// The next attribute number to hand out.
+    pub next_attnum: AttNum,
+    pub constraints: Vec<Constraint>,
+    pub triggers: Vec<Trigger>,
+    pub inherits: Vec<Oid>,
+    /// `PARTITION OF parent FOR VALUES ...`: the parent and the bound.
+    pub partition_of: Option<(Oid, String)>,
+    pub comment: Option<String>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+    pub fn column_by_num(&self, attnum: AttNum) -> Option<&Column> {
+        self.columns.iter().find(|c| c.attnum == attnum)
+    }
+    /// The column's name, or `?` for a number that no longer exists.
+    pub fn column_name(&self, attnum: AttNum) -> &str {
+        self.column_by_num(attnum).map_or("?", |c| c.name.as_str())
+    }
+    pub fn constraint(&self, name: &str) -> Option<&Constraint> {
+        self.constraints.iter().find(|c| c.name == name)
+    }
+    pub fn constraint_mut(&mut self, name: &str) -> Option<&mut Constraint> {
+        self.constraints.iter_mut().find(|c| c.name == name)
+    }
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .iter()
+            .find(|c| matches!(c.kind, ConstraintDef::PrimaryKey { .. }))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    Always,
+    ByDefault,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub attnum: AttNum,
+    pub name: String,
+    pub data_type: TypeName,
+    pub not_null: bool,
+    pub default: Option<SqlExpr>,
+    /// Identity column: its kind and the sequence behind it.
+    pub identity: Option<(IdentityKind, Oid)>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<SqlExpr>,
+    pub collation: Option<String>,
+    /// Inherited from a parent table (INHERITS or PARTITION OF).
+    pub inherited: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Constraint {
+    pub name: String,
+    pub kind: ConstraintDef,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    /// `false` after `NOT VALID` until `VALIDATE CONSTRAINT`.
+    pub validated: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConstraintDef {
+    PrimaryKey {
+        columns: Vec<AttNum>,
+        include: Vec<AttNum>,
+        index: Oid,
+    },
+    Unique {
+        columns: Vec<AttNum>,
+        include: Vec<AttNum>,
+        nulls_not_distinct: bool,
+        index: Oid,
+    },
+    ForeignKey {
+        columns: Vec<AttNum>,
+        ref_table: Oid,
+        ref_columns: Vec<AttNum>,
+        on_delete: FkAction,
+        on_update: FkAction,
+        match_full: bool,
+    },
+    Check {
+        expr: SqlExpr,
+        no_inherit: bool,
+    },
+    Exclusion {
+        method: String,
+        elements: Vec<(SqlExpr, String)>,
+        include: Vec<AttNum>,
+        predicate: Option<SqlExpr>,
+        index: Oid,
+    },
+    NotNull {
+        column: AttNum,
+    },
+}
+
+impl ConstraintDef {
+    /// The index that enforces the constraint, if it has one.
+    pub fn index(&self) -> Option<Oid> {
+        match self {
+            ConstraintDef::PrimaryKey { index, .. }
+            | ConstraintDef::Unique { index, .. }
+            | ConstraintDef::Exclusion { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trigger {
+    pub name: String,
+    pub constraint: bool,
+    pub timing: String,
+    pub events: Vec<String>,
+    pub update_columns: Vec<String>,
+    pub for_each_row: bool,
+    pub when: Option<SqlExpr>,
+    pub function: ObjectName,
+    pub arguments: Vec<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexKeyDef {
+    /// A plain column key.
+    pub column: Option<AttNum>,
+    /// An expression key (`None` for a plain column).
+    pub expr: Option<SqlExpr>,
+    pub collation: Option<String>,
+    pub opclass: Option<String>,
+    pub descending: bool,
+    pub nulls_first: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Index {
+    pub oid: Oid,
+    pub name: ObjectName,
+    /// The table or materialized view indexed.
+    pub table: Oid,
+    pub unique: bool,
+    pub method: String,
+    pub keys: Vec<IndexKeyDef>,
+    pub include: Vec<AttNum>,
+    pub predicate: Option<SqlExpr>,
+    pub nulls_not_distinct: bool,
+    pub with: Vec<String>,
+    /// `ON ONLY` a partitioned table.
+    pub only: bool,
+    /// The constraint this index enforces (primary key, unique, exclusion).
+    pub constraint: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct View {
+    pub oid: Oid,
+    pub name: ObjectName,
+    pub materialized: bool,
+    /// Column names written after the view name.
+    pub columns: Vec<String>,
+    /// The query, as SQL.
+    pub query: String,
+    /// Relations the query reads.
+    pub reads: Vec<Oid>,
+    /// Column-like identifiers the query mentions.
+    pub read_columns: Vec<String>,
+    /// Output column names, where known.
+    pub output_columns: Option<Vec<String>>,
+    pub with_data: bool,
+    pub comment: Option<String>,
+    /// Column comments of the view.
+    pub column_comments: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sequence {
+    pub oid: Oid,
+    pub name: ObjectName,
+    pub data_type: TypeName,
+    pub start: i128,
+    pub increment: i128,
+    pub min_value: i128,
+    pub max_value: i128,
+    pub cache: i128,
+    pub cycle: bool,
+    /// `OWNED BY table.column`.
+    pub owned_by: Option<(Oid, AttNum)>,
+    /// Created for an identity column (printed with the column, not alone).
+    pub identity: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    Enum {
+        values: Vec<String>,
+    },
+    Composite {
+        attributes: Vec<(String, TypeName)>,
+    },
+    Domain {
+        base: TypeName,
+        not_null: bool,
+        default: Option<SqlExpr>,
+        collation: Option<String>,
+        /// `(name, expression, validated)`.
+        checks: Vec<(String, SqlExpr, bool)>,
+    },
+    Range {
+        subtype: TypeName,
+    },
+    /// A base or shell type: only its name is known.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserType {
+    pub name: ObjectName,
+    pub kind: TypeKind,
+    pub comment: Option<String>,
+}
+
+/// A function's identity: name and argument types (PostgreSQL overloads by
+/// input argument types).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FunctionKey {
+    pub name: ObjectName,
+    pub arg_types: Vec<String>,
+}
+
+impl fmt::Display for FunctionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({})", self.name, self.arg_types.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Function {
+    pub key: FunctionKey,
+    pub kind: crate::sql::ir::RoutineKind,
+    pub returns: Option<String>,
+    pub language: Option<String>,
+    pub body: Option<String>,
+    pub volatility: Option<String>,
+    /// The statement that created it, as written.
+    pub definition: String,
+    /// The name it was created under (the definition spells that one).
+    pub defined_as: ObjectName,
+    pub comment: Option<String>,
+}
+
+/// The whole schema model.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Catalog {
+    pub schemas: BTreeMap<String, Schema>,
+    pub extensions: BTreeMap<String, Extension>,
+    pub tables: BTreeMap<Oid, Table>,
+    pub views: BTreeMap<Oid, View>,
+    pub sequences: BTreeMap<Oid, Sequence>,
+    pub indexes: BTreeMap<Oid, Index>,
+    pub types: BTreeMap<ObjectName, UserType>,
+    pub functions: BTreeMap<FunctionKey, Function>,
+    /// pg_class's namespace: relation names (tables, views, sequences,
+    /// indexes) per schema. Kept in step with the maps above.
+    #[serde(skip)]
+    relation_names: HashMap<ObjectName, (RelKind, Oid)>,
+    #[serde(skip)]
+    next_oid: Oid,
+}
+
+/// The kinds of relation that share one name space per schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelKind {
+    Table,
+    View,
+    MaterializedView,
+    Sequence,
+    Index,
+}
+
+impl RelKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RelKind::Table => "table",
+            RelKind::View => "view",
+            RelKind::MaterializedView => "materialized view",
+            RelKind::Sequence => "sequence",
+            RelKind::Index => "index",
+        }
+    }
+}
+
+impl Catalog {
+    /// An empty database: the `public` schema and nothing else.
+    pub fn new() -> Self {
+        let mut c = Catalog {
+            next_oid: 16384,
+            ..Catalog::default()
+        };
+        c.schemas.insert(
+            "public".into(),
+            Schema {
+                name: "public".into(),
+                comment: None,
+            },
+        );
+        c
+    }
+
+    pub fn alloc_oid(&mut self) -> Oid {
+        self.next_oid += 1;
+        self.next_oid
+    }
+
+    pub fn relation(&self, name: &ObjectName) -> Option<(RelKind, Oid)> {
+        self.relation_names.get(name).copied()
+    }
+
+    pub fn relation_name_taken(&self, name: &ObjectName) -> bool {
+        self.relation_names.contains_key(name)
+    }
+
+    pub fn relation_name(&self, oid: Oid) -> Option<&ObjectName> {
+        self.tables
+            .get(&oid)
+            .map(|t| &t.name)
+            .or_else(|| self.views.get(&oid).map(|v| &v.name))
+            .or_else(|| self.sequences.get(&oid).map(|s| &s.name))
+            .or_else(|| self.indexes.get(&oid).map(|i| &i.name))
+    }
+
+    /// Registers `name` in the relation name space.
+    pub fn bind_name(&mut self, name: ObjectName, kind: RelKind, oid: Oid) {
+        self.relation_names.insert(name, (kind, oid));
+    }
+
+    pub fn unbind_name(&mut self, name: &ObjectName) {
+        self.relation_names.remove(name);
+    }
+
+    /// Renames a relation of any kind, keeping the name space in step.
+    pub fn rename_relation(&mut self, oid: Oid, new_name: ObjectName) {
+        let Some(old) = self.relation_name(oid).cloned() else {
+            return;
+        };
+        let Some(entry) = self.relation_names.remove(&old) else {
+            return;
+        };
+        if let Some(t) = self.tables.get_mut(&oid) {
+            t.name = new_name.clone();
+        } else if let Some(v) = self.views.get_mut(&oid) {
+            v.name = new_name.clone();
+        } else if let Some(s) = self.sequences.get_mut(&oid) {
+            s.name = new_name.clone();
+        } else if let Some(i) = self.indexes.get_mut(&oid) {
+            i.name = new_name.clone();
+        }
+        self.relation_names.insert(new_name, entry);
+    }
+
+    /// The table or materialized view `oid` as something with columns, for
+    /// indexes (a materialized view has output columns but no attnums; its
+    /// index keys are kept as expressions).
+    pub fn table(&self, oid: Oid) -> Option<&Table> {
+        self.tables.get(&oid)
+    }
+
+    /// Indexes on relation `oid`.
+    pub fn indexes_on(&self, oid: Oid) -> impl Iterator<Item = &Index> {
+        self.indexes.values().filter(move |i| i.table == oid)
+    }
+
+    /// Whether any constraint in schema `schema` on any table has this name
+    /// (PostgreSQL's check for generated constraint names).
+    pub fn constraint_name_used(&self, table: Oid, name: &str) -> bool {
+        self.tables
+            .get(&table)
+            .is_some_and(|t| t.constraints.iter().any(|c| c.name == name))
+    }
+}
