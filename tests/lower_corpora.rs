@@ -233,4 +233,7 @@ fn pg_regress_does_not_panic() {
         files.len(),
         rejected.len()
     );
+    for r in &rejected {
+        println!("  {r}");
+    }
 }

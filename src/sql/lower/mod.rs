@@ -252,6 +252,8 @@ pub fn lower(stmt: &Statement, source: &str) -> Result<Stmt, String> {
         Statement::CreateTextSearch(_) => Ok(other("CREATE TEXT SEARCH", vec![])),
         Statement::AlterTextSearch(_) => Ok(other("ALTER TEXT SEARCH", vec![])),
         Statement::CreateServer(_) => Ok(other("CREATE SERVER", vec![])),
+        Statement::CreateDatabase { .. } => Ok(other("CREATE DATABASE", vec![])),
+        Statement::Load { .. } => Ok(other("LOAD", vec![])),
         _ => Err(format!(
             "statement form not summarised: {}",
             statement_kind(stmt)
@@ -626,7 +628,13 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
         has_where: false,
     };
     match stmt {
-        Statement::Query(_) => summary.verb = "SELECT".to_owned(),
+        Statement::Query(q) => {
+            // SELECT ... INTO creates a table, which a read cannot say.
+            if matches!(q.body.as_ref(), SetExpr::Select(s) if s.into.is_some()) {
+                return Err("SELECT INTO creates a table".to_owned());
+            }
+            summary.verb = "SELECT".to_owned();
+        }
         Statement::Insert(i) => {
             summary.verb = "INSERT".to_owned();
             summary.target = Some(match &i.table {
@@ -953,5 +961,7 @@ pub(crate) mod tests {
             Stmt::Other { .. }
         ));
         assert!(try_lo("SHOW TABLES").is_err());
+        assert!(try_lo("SELECT a INTO newt FROM t").is_err());
+        assert!(matches!(lo("LOAD 'plpgsql'"), Stmt::Other { .. }));
     }
 }
