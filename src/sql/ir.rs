@@ -130,7 +130,13 @@ fn is_builtin_type(name: &str) -> bool {
             | "interval"
             | "char"
             | "\"char\""
-    ) || !name.contains(' ')
+    ) || name.starts_with("interval ")
+        // One-word built-in names (`integer`, `bigint`) are key words that
+        // quote_ident would quote; a user type needing quotes (upper case,
+        // odd characters) is not one of them.
+        || name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// An expression kept as SQL text, with what it mentions.
