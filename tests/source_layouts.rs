@@ -887,6 +887,29 @@ fn unrecognised_files_are_hints_and_others_are_ignored() {
 }
 
 #[test]
+fn flyway_callbacks_and_subfolders() {
+    let dir = tempdir();
+    write(dir.path(), "afterMigrate.sql", "ANALYZE;");
+    write(dir.path(), "beforeEachMigrate__log.sql", "SELECT 1;");
+    write(dir.path(), "V2__b.sql", "SELECT 2;");
+    write(dir.path(), "older/V1__a.sql", "SELECT 1;");
+    write(dir.path(), "older/seed.sql", "SELECT 1;");
+    let d = discover(dir.path(), None).expect("discovers");
+    assert_eq!(d.layout, Layout::Flyway);
+    assert_eq!(
+        d.migrations
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert_eq!(
+        codes_of(&d),
+        [(codes::UNRECOGNISED_FILE, "seed.sql".to_string())]
+    );
+}
+
+#[test]
 fn bad_diesel_metadata_is_reported() {
     let dir = tempdir();
     write(dir.path(), "1_a/up.sql", "SELECT 1;");

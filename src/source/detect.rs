@@ -15,8 +15,8 @@
 //!    not); else **golang-migrate**. [`super::discover`] later reads such a
 //!    folder as sqlx when an up script opens with sqlx's `-- no-transaction`
 //!    marker, which golang-migrate does not know.
-//! 4. At least half the `.sql` files named `V<version>__`, `U<version>__` or
-//!    `R__`: **Flyway**.
+//! 4. At least half the `.sql` files named `V<version>__`, `U<version>__`,
+//!    `R__` or as a Flyway callback (`afterMigrate.sql`): **Flyway**.
 //! 5. The first of the first [`SNIFF_LIMIT`] `.sql` files (in name order)
 //!    that holds a marker decides: `-- +goose` **goose**, `-- migrate:`
 //!    **dbmate**, `-- +migrate` **sql-migrate**. Only marker layouts need
@@ -36,7 +36,7 @@ pub const SNIFF_LIMIT: usize = 32;
 
 /// Detects the layout of the migrations directory `dir`.
 pub fn detect(dir: &Path) -> Result<Layout, SourceError> {
-    let entries = super::list_top(dir)?;
+    let (entries, _) = super::list_top(dir)?;
     detect_in(&entries).ok_or_else(|| SourceError::NoLayout {
         path: dir.to_path_buf(),
     })
@@ -72,7 +72,7 @@ pub(crate) fn detect_in(entries: &[Entry]) -> Option<Layout> {
             Some(paired::NameShape::Simple) => simple += 1,
             None => {}
         }
-        if super::flyway::parse_name(&e.name).is_some() {
+        if super::flyway::parse_name(&e.name).is_some() || super::flyway::is_callback(&e.name) {
             flyway += 1;
         }
     }

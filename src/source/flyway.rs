@@ -36,6 +36,17 @@ pub(crate) fn parse_name(name: &str) -> Option<(Prefix, Option<Version>, &str)> 
     }
 }
 
+/// Flyway callbacks (`beforeMigrate.sql`, `afterEachMigrate__x.sql`) live
+/// beside migrations but are not migrations: they are neither read nor
+/// reported.
+pub(crate) fn is_callback(name: &str) -> bool {
+    ["before", "after"].iter().any(|p| {
+        name.strip_prefix(p)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_uppercase())
+    })
+}
+
 pub(crate) fn read(dir: &Path, cx: &mut Cx) {
     let mut files = Vec::new();
     super::walk_sql(dir, cx, &mut files);
@@ -46,6 +57,9 @@ pub(crate) fn read(dir: &Path, cx: &mut Cx) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if is_callback(&name) {
+            continue;
+        }
         let Some((prefix, version, description)) = parse_name(&name) else {
             cx.unrecognised(&path, EXPECTED);
             continue;

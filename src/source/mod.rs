@@ -264,7 +264,7 @@ pub mod codes {
 /// for a directory that is missing, unreadable, or (when auto-detecting) holds
 /// nothing that looks like migrations.
 pub fn discover(dir: &Path, layout: Option<Layout>) -> Result<Discovery, SourceError> {
-    let entries = list_top(dir)?;
+    let (entries, skipped) = list_top(dir)?;
     let forced = layout.is_some();
     let layout = match layout {
         Some(l) => l,
@@ -273,6 +273,14 @@ pub fn discover(dir: &Path, layout: Option<Layout>) -> Result<Discovery, SourceE
         })?,
     };
     let mut cx = Cx::default();
+    for path in skipped {
+        cx.finding(Finding::new(
+            codes::UNREADABLE_FILE,
+            Severity::Error,
+            Location::file(path),
+            "cannot tell whether this is a file or a folder; it is not read",
+        ));
+    }
     let layout = match layout {
         Layout::Diesel => {
             diesel::read(&entries, &mut cx);
@@ -444,7 +452,8 @@ impl Entry {
 }
 
 /// Lists the top directory; failures here are the directory being unusable.
-fn list_top(dir: &Path) -> Result<Vec<Entry>, SourceError> {
+/// Also returns the entries whose type could not be read.
+fn list_top(dir: &Path) -> Result<(Vec<Entry>, Vec<PathBuf>), SourceError> {
     let meta = std::fs::metadata(dir).map_err(|source| SourceError::Io {
         path: dir.to_path_buf(),
         source,
@@ -459,7 +468,7 @@ fn list_top(dir: &Path) -> Result<Vec<Entry>, SourceError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    Ok(entries)
+    Ok((entries, skipped))
 }
 
 /// Lists `dir` sorted by name, hidden entries left out. Entries whose type
@@ -467,6 +476,7 @@ fn list_top(dir: &Path) -> Result<Vec<Entry>, SourceError> {
 pub(crate) fn list(dir: &Path, skipped: &mut Vec<PathBuf>) -> std::io::Result<Vec<Entry>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
+        // An entry that vanishes or errors mid-listing has no name to report.
         let Ok(entry) = entry else {
             continue;
         };
@@ -590,4 +600,21 @@ pub(crate) fn is_blank_sql(sql: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_blank_sql;
+
+    #[test]
+    fn blank_sql_is_only_comments_and_space() {
+        assert!(is_blank_sql(""));
+        assert!(is_blank_sql("-- Not reversible\n"));
+        assert!(is_blank_sql(
+            "\u{feff}/* a /* nested */ comment */ ;\r\n-- x"
+        ));
+        assert!(!is_blank_sql("-- drop it\nDROP TABLE t;"));
+        assert!(!is_blank_sql("/* unclosed */ x"));
+        assert!(!is_blank_sql("- 1"));
+    }
 }

@@ -71,6 +71,9 @@ fn dbmate(line: &str) -> Option<Marker> {
 fn sql_migrate(line: &str) -> Option<Marker> {
     let rest = line.trim().strip_prefix("--")?.trim_start();
     let rest = rest.strip_prefix("+migrate")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
     let mut words = rest.split_whitespace();
     let command = words.next()?.to_ascii_lowercase();
     let no_transaction = words.any(|w| w.eq_ignore_ascii_case("notransaction"));
