@@ -1,0 +1,110 @@
+//! diesel: one folder per migration, `<version>_<name>/up.sql` and
+//! `down.sql`, with an optional `metadata.toml` (`run_in_transaction`).
+//! Reads folder names and those three files; nothing else.
+
+use super::{Cx, Entry, Migration, Script, codes, version};
+use crate::diagnostic::{Finding, Location, Severity};
+use std::path::Path;
+
+const EXPECTED: &str = "a folder `<version>_<name>/` holding `up.sql` and `down.sql`";
+
+pub(crate) fn read(entries: &[Entry], cx: &mut Cx) {
+    for entry in entries {
+        if !entry.is_dir {
+            // Loose SQL beside the migration folders is never run by diesel.
+            if entry.is_sql_file() {
+                cx.unrecognised(&entry.path, EXPECTED);
+            }
+            continue;
+        }
+        read_one(entry, cx);
+    }
+}
+
+fn read_one(entry: &Entry, cx: &mut Cx) {
+    let up_path = entry.path.join("up.sql");
+    let down_path = entry.path.join("down.sql");
+    let has_up = up_path.is_file();
+    let has_down = down_path.is_file();
+    if !has_up && !has_down {
+        // Folders without migration files (docs, fixtures) are no concern
+        // of diesel's unless they hold SQL that was probably meant to run.
+        if holds_sql(&entry.path) {
+            cx.unrecognised(&entry.path, EXPECTED);
+        }
+        return;
+    }
+    // diesel takes everything before the first `_` as the version.
+    let parsed = version::split_underscore(&entry.name)
+        .and_then(|(v, n)| version::diesel(v).map(|v| (v, n.to_string())));
+    let Some((version, name)) = parsed else {
+        cx.unrecognised(&entry.path, EXPECTED);
+        return;
+    };
+    if !has_up {
+        cx.orphan_down(&down_path);
+        return;
+    }
+    let Some(text) = cx.read_text(&up_path, "the migration is skipped") else {
+        return;
+    };
+    let down = if has_down {
+        cx.read_text(&down_path, "the migration is kept without its down")
+            .map(|t| Script::whole(down_path, t))
+    } else {
+        cx.missing_down(&up_path, "`down.sql`");
+        None
+    };
+    let transaction = run_in_transaction(&entry.path.join("metadata.toml"), cx);
+    cx.push(Migration {
+        version,
+        name,
+        up: Script::whole(up_path, text),
+        down,
+        transaction,
+        repeatable: false,
+    });
+}
+
+fn holds_sql(dir: &Path) -> bool {
+    let mut skipped = Vec::new();
+    super::list(dir, &mut skipped)
+        .map(|entries| entries.iter().any(Entry::is_sql_file))
+        .unwrap_or(false)
+}
+
+/// diesel's `metadata.toml`: `run_in_transaction = false` runs the migration
+/// outside a transaction. Missing file or key: in a transaction.
+fn run_in_transaction(path: &Path, cx: &mut Cx) -> bool {
+    if !path.is_file() {
+        return true;
+    }
+    let Some(text) = cx.read_text(path, "the migration is assumed to run in a transaction") else {
+        return true;
+    };
+    let invalid = |cx: &mut Cx, why: String| {
+        cx.finding(Finding::new(
+            codes::INVALID_METADATA,
+            Severity::Error,
+            Location::file(path),
+            format!("{why}; the migration is assumed to run in a transaction"),
+        ));
+    };
+    match toml::from_str::<toml::Table>(&text) {
+        Ok(table) => match table.get("run_in_transaction") {
+            None => true,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(other) => {
+                invalid(
+                    cx,
+                    format!("`run_in_transaction` must be true or false, not {other}"),
+                );
+                true
+            }
+        },
+        Err(e) => {
+            invalid(cx, format!("not valid TOML: {}", e.message()));
+            true
+        }
+    }
+}
