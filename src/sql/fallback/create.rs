@@ -1,9 +1,10 @@
 //! CREATE forms sqlparser rejects: sequences with pg_dump's options,
 //! extensions with SCHEMA/VERSION, tables with LIKE or PARTITION OF,
-//! materialized views WITH [NO] DATA, aggregates.
+//! materialized views WITH [NO] DATA, aggregates, and routines with
+//! SQL-standard `BEGIN ATOMIC` bodies.
 
 use super::cursor::{Cursor, fold};
-use super::{done, function_arg, lower_sql, sequence, table_element, type_name};
+use super::{done, function_arg, lower_sql, sequence, sql_expr, table_element, type_name};
 use crate::sql::ir::{
     CreateFunction, CreateTable, CreateView, FunctionArg, PartitionOf, QualifiedName, QueryInfo,
     RoutineKind, Stmt, TableElement,
@@ -26,6 +27,7 @@ pub(super) fn create(c: &mut Cursor<'_>) -> Option<Stmt> {
         "TABLE" => table(c, temporary, unlogged),
         "MATERIALIZED" => materialized_view(c),
         "AGGREGATE" => aggregate(c, or_replace),
+        "FUNCTION" | "PROCEDURE" => routine(c, or_replace),
         _ => None,
     }
 }
@@ -413,4 +415,112 @@ fn aggregate(c: &mut Cursor<'_>, or_replace: bool) -> Option<Stmt> {
             definition: c.src.to_owned(),
         }),
     )
+}
+
+/// Words that start a routine option, ending a RETURNS clause.
+const ROUTINE_OPTIONS: &[&str] = &[
+    "AS",
+    "BEGIN",
+    "CALLED",
+    "COST",
+    "EXTERNAL",
+    "IMMUTABLE",
+    "LANGUAGE",
+    "LEAKPROOF",
+    "NOT",
+    "PARALLEL",
+    "RETURNS",
+    "ROWS",
+    "SECURITY",
+    "SET",
+    "STABLE",
+    "STRICT",
+    "SUPPORT",
+    "TRANSFORM",
+    "VOLATILE",
+    "WINDOW",
+];
+
+/// `CREATE [OR REPLACE] FUNCTION | PROCEDURE name (args) [RETURNS ...]
+/// options [BEGIN ATOMIC ... END]`: sqlparser has no SQL-standard bodies.
+fn routine(c: &mut Cursor<'_>, or_replace: bool) -> Option<Stmt> {
+    let kind = if c.eat_keyword("FUNCTION") {
+        RoutineKind::Function
+    } else {
+        c.expect_keyword("PROCEDURE")?;
+        RoutineKind::Procedure
+    };
+    let name = c.parse_qualified_name()?;
+    let inner = c.skip_balanced_parens()?;
+    let mut args = Vec::new();
+    for mut arg in c.sub(inner.start, inner.end).split_commas() {
+        if arg.toks.is_empty() {
+            continue;
+        }
+        let (mode, name, ty, default) = function_arg(&mut arg)?;
+        args.push(FunctionArg {
+            mode,
+            name,
+            data_type: type_name(ty)?,
+            default: match default {
+                Some(d) => Some(sql_expr(d)?),
+                None => None,
+            },
+        });
+    }
+    let mut returns = None;
+    if c.eat_keyword("RETURNS") {
+        let from = c.pos;
+        let to = c.skip_until(|c| ROUTINE_OPTIONS.iter().any(|w| c.peek_keyword(w)));
+        returns = Some(c.text(from, to).to_owned()).filter(|r| !r.is_empty());
+    }
+    let (mut language, mut body, mut volatility) = (None, None, None);
+    while !c.at_end() {
+        let word = c.peek_word_upper()?;
+        match word.as_str() {
+            "LANGUAGE" => {
+                c.next();
+                language = Some(c.parse_ident().or_else(|| c.parse_string())?.to_lowercase());
+            }
+            "IMMUTABLE" | "STABLE" | "VOLATILE" => {
+                c.next();
+                volatility = Some(word.to_ascii_lowercase());
+            }
+            "AS" => {
+                c.next();
+                body = Some(c.parse_string()?);
+                // The C form's second string (link symbol).
+                if c.eat(&Token::Comma) {
+                    c.parse_string()?;
+                }
+            }
+            "BEGIN" if c.peek_keyword_nth(1, "ATOMIC") => {
+                // The standard body runs to the end of the statement.
+                let text = c.rest_as_text();
+                let words: Vec<_> = text.split_whitespace().collect();
+                if !words.last().is_some_and(|w| w.eq_ignore_ascii_case("END")) {
+                    return None;
+                }
+                body = Some(text.to_owned());
+                c.pos = c.toks.len();
+            }
+            _ => {
+                // Other options (STRICT, SECURITY DEFINER, SET x = y, COST n,
+                // PARALLEL SAFE...) run up to the next option word.
+                c.next();
+                c.skip_until(|c| ROUTINE_OPTIONS.iter().any(|w| c.peek_keyword(w)));
+            }
+        }
+    }
+    Some(Stmt::CreateFunction(CreateFunction {
+        name,
+        kind,
+        or_replace,
+        args,
+        returns,
+        language,
+        body,
+        volatility,
+        definition: c.src.to_owned(),
+    }))
 }

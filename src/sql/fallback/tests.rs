@@ -1043,3 +1043,33 @@ fn wrapped_pieces_are_sqlparser_sql() {
         );
     }
 }
+
+#[test]
+fn routines_with_standard_bodies() {
+    let src = "CREATE OR REPLACE PROCEDURE public.p() LANGUAGE sql SECURITY DEFINER SET search_path = public\nBEGIN ATOMIC\n  INSERT INTO t VALUES (1);\n  SELECT CASE WHEN true THEN 1 END;\nEND";
+    assert_eq!(
+        parse(src),
+        Some(Stmt::CreateFunction(CreateFunction {
+            name: qn("public.p"),
+            kind: RoutineKind::Procedure,
+            or_replace: true,
+            args: vec![],
+            returns: None,
+            language: Some("sql".to_owned()),
+            body: Some("BEGIN ATOMIC\n  INSERT INTO t VALUES (1);\n  SELECT CASE WHEN true THEN 1 END;\nEND".to_owned()),
+            volatility: None,
+            definition: src.to_owned(),
+        }))
+    );
+    let src =
+        "CREATE FUNCTION f() RETURNS SETOF integer STABLE LANGUAGE sql BEGIN ATOMIC SELECT 1; END";
+    let Some(Stmt::CreateFunction(f)) = parse(src) else {
+        panic!("function");
+    };
+    assert_eq!(f.returns.as_deref(), Some("SETOF integer"));
+    assert_eq!(f.volatility.as_deref(), Some("stable"));
+    assert_eq!(
+        parse("CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1;"),
+        None
+    );
+}
