@@ -29,7 +29,7 @@ pub enum Server {
     Local(Cluster),
     /// An existing server from `TURQUOISE_TEST_DATABASE_URL`.
     External {
-        config: postgres::Config,
+        config: Box<postgres::Config>,
         bins: Option<BinDir>,
     },
 }
@@ -113,7 +113,7 @@ pub fn server() -> &'static Server {
                 .parse()
                 .unwrap_or_else(|e| panic!("{URL_VAR} is not a valid connection string: {e}"));
             return Server::External {
-                config,
+                config: Box::new(config),
                 bins: bins::find(),
             };
         }
