@@ -1,0 +1,2 @@
+ALTER TABLE books DROP CONSTRAINT books_stock_check;
+ALTER TABLE books DROP COLUMN stock;

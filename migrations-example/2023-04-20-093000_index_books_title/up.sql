@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY books_title_lower_idx ON books (lower(title));

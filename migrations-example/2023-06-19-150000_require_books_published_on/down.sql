@@ -1,0 +1,1 @@
+ALTER TABLE books ALTER COLUMN published_on DROP NOT NULL;
