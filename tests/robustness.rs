@@ -49,7 +49,11 @@ fn every_pg_regress_file_replays_without_panic() {
         .filter(|p| p.extension().is_some_and(|e| e == "sql"))
         .collect();
     files.sort();
-    assert!(files.len() > 200, "expected the regression suite, found {}", files.len());
+    assert!(
+        files.len() > 200,
+        "expected the regression suite, found {}",
+        files.len()
+    );
     let mut statements = 0;
     // Each file alone (a fresh database each), as the issue asks.
     for (i, path) in files.iter().enumerate() {
@@ -73,15 +77,39 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 /// Bytes that matter to the lexer, spliced in to break quoting and nesting.
 const NASTY: &[&[u8]] = &[
-    b"'", b"\"", b"$$", b"$a$", b"/*", b"*/", b"--", b";", b"E'\\", b"(", b")",
-    b"BEGIN ATOMIC", b"END", b"\\set x", b"\n", b"\xff", b"\xc3", b"CASCADE",
-    b"DROP TABLE", b"ALTER TABLE", b" RENAME TO ", b"U&'", b"\0",
+    b"'",
+    b"\"",
+    b"$$",
+    b"$a$",
+    b"/*",
+    b"*/",
+    b"--",
+    b";",
+    b"E'\\",
+    b"(",
+    b")",
+    b"BEGIN ATOMIC",
+    b"END",
+    b"\\set x",
+    b"\n",
+    b"\xff",
+    b"\xc3",
+    b"CASCADE",
+    b"DROP TABLE",
+    b"ALTER TABLE",
+    b" RENAME TO ",
+    b"U&'",
+    b"\0",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8], donor: &[u8]) -> Vec<u8> {

@@ -304,13 +304,17 @@ impl DependencyGraph {
             for r in &v.reads {
                 if catalog.views.contains_key(r) {
                     self.edge(me.clone(), Node::View(*r), DepKind::Normal);
-                } else if let Some(t) = catalog.tables.get(r) {
+                } else if catalog.tables.contains_key(r) {
                     self.edge(me.clone(), Node::Table(*r), DepKind::Normal);
-                    for c in &t.columns {
-                        if v.read_columns.contains(&c.name) {
-                            self.edge(me.clone(), Node::Column(*r, c.attnum), DepKind::Normal);
-                        }
-                    }
+                }
+            }
+            for (t, a) in &v.read_columns {
+                if catalog
+                    .tables
+                    .get(t)
+                    .is_some_and(|t| t.column_by_num(*a).is_some())
+                {
+                    self.edge(me.clone(), Node::Column(*t, *a), DepKind::Normal);
                 }
             }
         }

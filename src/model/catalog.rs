@@ -12,6 +12,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+/// The schema of the session's temporary objects.
+pub const TEMP_SCHEMA: &str = "pg_temp";
+
 /// Identifies a relation for as long as it exists.
 pub type Oid = u32;
 
@@ -215,6 +218,7 @@ pub struct Trigger {
     pub when: Option<SqlExpr>,
     pub function: ObjectName,
     pub arguments: Vec<String>,
+    pub referencing: Vec<String>,
     pub comment: Option<String>,
 }
 
@@ -261,8 +265,9 @@ pub struct View {
     pub query: String,
     /// Relations the query reads.
     pub reads: Vec<Oid>,
-    /// Column-like identifiers the query mentions.
-    pub read_columns: Vec<String>,
+    /// Table columns the query reads, resolved through qualifiers and
+    /// aliases when it was created (held by number, like PostgreSQL does).
+    pub read_columns: Vec<(Oid, AttNum)>,
     /// Output column names, where known.
     pub output_columns: Option<Vec<String>>,
     pub with_data: bool,
@@ -398,13 +403,34 @@ impl Catalog {
             next_oid: 16384,
             ..Catalog::default()
         };
-        c.schemas.insert(
-            "public".into(),
-            Schema {
-                name: "public".into(),
-                comment: None,
-            },
-        );
+        for name in ["public", TEMP_SCHEMA] {
+            c.schemas.insert(
+                name.into(),
+                Schema {
+                    name: name.into(),
+                    comment: None,
+                },
+            );
+        }
+        c
+    }
+
+    /// The catalog without the session's temporary objects: what a dump of
+    /// the database would show.
+    pub fn persistent(&self) -> Catalog {
+        let mut c = self.clone();
+        let temp = |n: &ObjectName| n.schema == TEMP_SCHEMA;
+        c.tables.retain(|_, t| !temp(&t.name));
+        c.views.retain(|_, v| !temp(&v.name));
+        c.sequences.retain(|_, s| !temp(&s.name));
+        let tables = &c.tables;
+        let views = &c.views;
+        c.indexes
+            .retain(|_, i| tables.contains_key(&i.table) || views.contains_key(&i.table));
+        c.types.retain(|n, _| !temp(n));
+        c.functions.retain(|k, _| !temp(&k.name));
+        c.relation_names.retain(|n, _| !temp(n));
+        c.schemas.remove(TEMP_SCHEMA);
         c
     }
 

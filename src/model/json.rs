@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 /// The catalog as a JSON document, objects sorted by name.
 pub fn to_json(c: &Catalog) -> Value {
+    let persistent = c.persistent();
+    let c = &persistent;
     let rel = |oid: Oid| c.relation_name(oid).map(ToString::to_string);
     let mut tables: Vec<&Table> = c.tables.values().collect();
     tables.sort_by_key(|t| &t.name);

@@ -3,14 +3,7 @@
 //! `<table>_<col>_seq`, truncated to 63 bytes and made unique with a number,
 //! the way `makeObjectName` and `ChooseRelationName` do it.
 
-/// The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes).
-pub const MAX_IDENT: usize = 63;
-
-/// Truncates an identifier to 63 bytes on a character boundary, as
-/// PostgreSQL does for every identifier it reads.
-pub fn truncate_ident(name: &str) -> &str {
-    clip(name, MAX_IDENT)
-}
+use crate::sql::ir::MAX_IDENTIFIER_BYTES as MAX_IDENT;
 
 /// The longest prefix of `s` of at most `bytes` bytes that ends on a
 /// character boundary.
@@ -113,11 +106,5 @@ mod tests {
         let taken = ["t_a_key", "t_a_key1"];
         let name = choose_name("t", Some("a"), "key", |n| taken.contains(&n));
         assert_eq!(name, "t_a_key2");
-    }
-
-    #[test]
-    fn truncation_keeps_characters_whole() {
-        let name = "é".repeat(40); // 80 bytes
-        assert_eq!(truncate_ident(&name).len(), 62);
     }
 }

@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 
 /// The catalog as an executable SQL script.
 pub fn to_sql(catalog: &Catalog) -> String {
+    let catalog = catalog.persistent();
     let mut r = Renderer {
-        c: catalog,
+        c: &catalog,
         out: String::new(),
     };
     r.render();
@@ -713,6 +714,9 @@ impl<'a> Renderer<'a> {
                     events.join(" OR "),
                     t.name
                 );
+                if !tr.referencing.is_empty() {
+                    let _ = write!(s, " REFERENCING {}", tr.referencing.join(" "));
+                }
                 let _ = write!(
                     s,
                     " FOR EACH {}",
@@ -725,11 +729,7 @@ impl<'a> Renderer<'a> {
                     s,
                     " EXECUTE FUNCTION {}({});",
                     tr.function,
-                    tr.arguments
-                        .iter()
-                        .map(|a| literal(a))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    tr.arguments.join(", ")
                 );
                 lines.push(s);
             }

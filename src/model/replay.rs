@@ -122,13 +122,25 @@ impl Replay {
         ObjectName::new(&self.creation_schema(name), &name.name)
     }
 
+    /// Where a new relation goes: `pg_temp` for temporary ones.
+    fn relation_target(&self, name: &QualifiedName, temporary: bool) -> ObjectName {
+        if temporary {
+            ObjectName::new(TEMP_SCHEMA, &name.name)
+        } else {
+            self.target(name)
+        }
+    }
+
     /// Schemas to look an unqualified name up in, in order.
     fn lookup_schemas<'a>(&'a self, name: &'a QualifiedName) -> Vec<&'a str> {
         match &name.schema {
             Some(s) => vec![s.as_str()],
             None => {
-                let mut v: Vec<&str> = self.search_path().iter().map(String::as_str).collect();
-                if v.is_empty() {
+                // Temporary relations and types shadow everything else.
+                let mut v: Vec<&str> = std::iter::once(TEMP_SCHEMA)
+                    .chain(self.search_path().iter().map(String::as_str))
+                    .collect();
+                if v.len() == 1 {
                     // pg_dump clears search_path and qualifies everything; an
                     // unqualified name there can only mean public.
                     v.push("public");

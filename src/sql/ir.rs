@@ -37,6 +37,22 @@ impl fmt::Display for QualifiedName {
     }
 }
 
+/// The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes).
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Truncates an identifier to 63 bytes on a character boundary, as
+/// PostgreSQL's lexer does with every identifier it reads.
+pub fn truncate_identifier(mut name: String) -> String {
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        let mut end = MAX_IDENTIFIER_BYTES;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}
+
 /// Quotes an identifier when PostgreSQL would need it (not all lower-case
 /// letters, digits and underscores, starts with a digit, or a reserved word).
 pub fn quote_ident(name: &str) -> String {
@@ -169,6 +185,11 @@ pub struct QueryInfo {
     pub relations: Vec<QualifiedName>,
     /// Column-like identifiers mentioned anywhere (last part, folded).
     pub columns: Vec<String>,
+    /// Column references with the qualifier written before them (`t.c` is
+    /// `(Some("t"), "c")`); `*` and `t.*` appear as column `*`.
+    pub column_refs: Vec<(Option<String>, String)>,
+    /// FROM-clause aliases and the relations they stand for.
+    pub aliases: Vec<(String, QualifiedName)>,
     /// The output column names where they can be told from the select list
     /// (alias, or the column's own name); `None` where they cannot (`*`,
     /// unnamed expressions).
@@ -918,7 +939,10 @@ pub struct CreateTrigger {
     pub for_each_row: bool,
     pub when: Option<SqlExpr>,
     pub function: QualifiedName,
+    /// Arguments as SQL literals.
     pub arguments: Vec<String>,
+    /// Transition tables: `OLD TABLE AS x`, `NEW TABLE AS y`.
+    pub referencing: Vec<String>,
     /// The whole statement as written.
     pub definition: String,
 }

@@ -11,7 +11,7 @@ use crate::sql::ir::{
 
 impl Replay {
     pub(super) fn create_view(&mut self, cv: &CreateView, ctx: &mut Ctx) {
-        let name = self.target(&cv.name);
+        let name = self.relation_target(&cv.name, cv.temporary);
         if !self.catalog.schemas.contains_key(&name.schema) {
             return ctx.missing(format!("schema {}", name.schema));
         }
@@ -34,6 +34,7 @@ impl Replay {
             .iter()
             .filter_map(|r| self.resolve_relation(r).map(|(_, o)| o))
             .collect();
+        let read_columns = self.view_read_columns(&cv.query, &reads);
         let before = existing.and_then(|o| self.catalog.views.get(&o).cloned());
         let oid = existing.unwrap_or_else(|| self.catalog.alloc_oid());
         let view = View {
@@ -43,7 +44,7 @@ impl Replay {
             columns: cv.columns.clone(),
             query: cv.query.sql.clone(),
             reads,
-            read_columns: cv.query.columns.clone(),
+            read_columns,
             output_columns: cv.query.output_columns.clone(),
             with_data: cv.with_data,
             comment: before.as_ref().and_then(|b| b.comment.clone()),
@@ -64,6 +65,47 @@ impl Replay {
             before.map(|b| State::View(Box::new(b))),
             Some(State::View(Box::new(view))),
         );
+    }
+
+    /// The table columns a query reads: `t.c` through its alias or relation
+    /// name, a bare `c` in every relation read that has it, `*` as all.
+    fn view_read_columns(&self, q: &ir::QueryInfo, reads: &[Oid]) -> Vec<(Oid, AttNum)> {
+        let mut out: Vec<(Oid, AttNum)> = Vec::new();
+        for (qualifier, column) in &q.column_refs {
+            let candidates: Vec<Oid> = match qualifier {
+                Some(qual) => {
+                    let aliased = q
+                        .aliases
+                        .iter()
+                        .find(|(a, _)| a == qual)
+                        .and_then(|(_, r)| self.resolve_relation(r).map(|(_, o)| o));
+                    match aliased {
+                        Some(o) => vec![o],
+                        None => reads
+                            .iter()
+                            .copied()
+                            .filter(|o| {
+                                self.catalog
+                                    .relation_name(*o)
+                                    .is_some_and(|n| &n.name == qual)
+                            })
+                            .collect(),
+                    }
+                }
+                None => reads.to_vec(),
+            };
+            for oid in candidates {
+                let Some(t) = self.catalog.tables.get(&oid) else {
+                    continue;
+                };
+                for c in &t.columns {
+                    if (column == "*" || &c.name == column) && !out.contains(&(oid, c.attnum)) {
+                        out.push((oid, c.attnum));
+                    }
+                }
+            }
+        }
+        out
     }
 
     pub(super) fn alter_view(
@@ -212,7 +254,7 @@ impl Replay {
     }
 
     pub(super) fn create_sequence(&mut self, cs: &CreateSequence, ctx: &mut Ctx) {
-        let name = self.target(&cs.name);
+        let name = self.relation_target(&cs.name, cs.temporary);
         if !self.catalog.schemas.contains_key(&name.schema) {
             return ctx.missing(format!("schema {}", name.schema));
         }
@@ -786,6 +828,7 @@ impl Replay {
             when: ct.when.clone(),
             function,
             arguments: ct.arguments.clone(),
+            referencing: ct.referencing.clone(),
             comment: None,
         };
         let before = match t.triggers.iter().position(|tr| tr.name == ct.name) {

@@ -17,7 +17,7 @@ pub(super) fn type_range(t: &TypeName) -> (i128, i128) {
 
 impl Replay {
     pub(super) fn create_table(&mut self, ct: &CreateTable, ctx: &mut Ctx) {
-        let name = self.target(&ct.name);
+        let name = self.relation_target(&ct.name, ct.temporary);
         if !self.catalog.schemas.contains_key(&name.schema) {
             return ctx.missing(format!("schema {}", name.schema));
         }
@@ -893,6 +893,18 @@ impl Replay {
                     .and_then(|t| t.column(column))
                     .and_then(|c| c.identity.map(|(_, s)| s));
                 self.alter_column(oid, column, ctx, |c| {
+                    // PostgreSQL keeps the default's expression and coerces
+                    // it: a bare literal keeps the old type it was read as.
+                    if let Some(d) = &mut c.default
+                        && is_bare_string_literal(&d.sql)
+                        && c.data_type.name != new_type.name
+                    {
+                        let old = TypeName {
+                            modifiers: Vec::new(),
+                            ..c.data_type.clone()
+                        };
+                        d.sql = format!("{}::{}", d.sql, old.to_sql());
+                    }
                     c.data_type = new_type.clone();
                     if collation.is_some() {
                         c.collation = collation.clone();
@@ -1339,13 +1351,8 @@ impl Replay {
                 rename_in(p, name, new_name);
             }
         }
-        for v in self
-            .catalog
-            .views
-            .values_mut()
-            .filter(|v| v.reads.contains(&oid))
-        {
-            if v.read_columns.iter().any(|c| c == name) {
+        for v in self.catalog.views.values_mut() {
+            if v.read_columns.contains(&(oid, before.attnum)) {
                 // The view keeps its output column names (PostgreSQL holds
                 // the column by number): pin them before rewriting.
                 if v.columns.is_empty()
@@ -1354,11 +1361,6 @@ impl Replay {
                     v.columns = out.clone();
                 }
                 v.query = rename_identifier(&v.query, name, new_name);
-                for c in &mut v.read_columns {
-                    if c == name {
-                        *c = new_name.to_owned();
-                    }
-                }
             }
         }
         ctx.change(
@@ -1534,6 +1536,15 @@ impl Replay {
             AlterIndexAction::AttachPartition { .. } | AlterIndexAction::Other { .. } => {}
         }
     }
+}
+
+/// Whether an expression is one string literal and nothing else.
+fn is_bare_string_literal(sql: &str) -> bool {
+    let body = sql
+        .strip_prefix("E'")
+        .or_else(|| sql.strip_prefix('\''))
+        .and_then(|s| s.strip_suffix('\''));
+    body.is_some_and(|b| !b.replace("''", "").contains('\''))
 }
 
 /// The default PostgreSQL gives a serial column.

@@ -313,6 +313,10 @@ pub(super) fn query_info(q: &Cursor<'_>) -> QueryInfo {
     QueryInfo {
         sql: q.rest_as_text().to_owned(),
         relations,
+        // Without a syntax tree, qualifiers are not known: every identifier
+        // may belong to any relation read.
+        column_refs: columns.iter().map(|c| (None, c.clone())).collect(),
+        aliases: Vec::new(),
         columns,
         output_columns: output_columns(q),
     }

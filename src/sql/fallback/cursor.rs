@@ -5,7 +5,7 @@
 //! quote text as written, so [`located_tokens`] converts them in one pass.
 //! The cursor only reads tokens: it builds no IR itself.
 
-use crate::sql::ir::QualifiedName;
+use crate::sql::ir::{QualifiedName, truncate_identifier};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
@@ -100,8 +100,8 @@ impl<'a> OffsetMap<'a> {
 /// quoted verbatim. `None` for anything that is not a word.
 pub(crate) fn fold(token: &Token) -> Option<String> {
     match token {
-        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
-        Token::Word(w) => Some(w.value.to_lowercase()),
+        Token::Word(w) if w.quote_style.is_some() => Some(truncate_identifier(w.value.clone())),
+        Token::Word(w) => Some(truncate_identifier(w.value.to_ascii_lowercase())),
         _ => None,
     }
 }

@@ -13,6 +13,7 @@ mod table;
 
 use super::ir::{
     Dml, FunctionRef, QualifiedName, QueryInfo, SqlExpr, Stmt, TransactionStmt, TypeName,
+    truncate_identifier,
 };
 use super::types::{ParsedType, parse_type};
 use sqlparser::ast::{
@@ -279,11 +280,14 @@ fn other(what: &str, tables: Vec<QualifiedName>) -> Stmt {
 
 /// Folds an identifier the way PostgreSQL does: unquoted to lower case,
 /// quoted kept verbatim.
+///
+/// Unquoted identifiers are lower-cased in ASCII only and both kinds are
+/// truncated to 63 bytes, as PostgreSQL's lexer does in UTF-8 databases.
 pub(crate) fn fold(ident: &Ident) -> String {
-    match ident.quote_style {
+    truncate_identifier(match ident.quote_style {
         Some(_) => ident.value.clone(),
-        None => ident.value.to_lowercase(),
-    }
+        None => ident.value.to_ascii_lowercase(),
+    })
 }
 
 /// The folded identifiers of an object name; an error for the function-call
@@ -422,6 +426,71 @@ fn cte_names<V: ast::Visit>(node: &V) -> Vec<String> {
     names
 }
 
+/// Qualified column references (wildcards as `*`) and FROM aliases.
+#[allow(clippy::type_complexity)]
+fn references(query: &Query) -> (Vec<(Option<String>, String)>, Vec<(String, QualifiedName)>) {
+    struct Refs {
+        columns: Vec<(Option<String>, String)>,
+        aliases: Vec<(String, QualifiedName)>,
+    }
+    impl ast::Visitor for Refs {
+        type Break = ();
+        fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+            let r = match e {
+                Expr::Identifier(i) => Some((None, fold(i))),
+                Expr::CompoundIdentifier(ids) if ids.len() >= 2 => {
+                    let n = ids.len();
+                    Some((Some(fold(&ids[n - 2])), fold(&ids[n - 1])))
+                }
+                _ => None,
+            };
+            if let Some(r) = r
+                && !self.columns.contains(&r)
+            {
+                self.columns.push(r);
+            }
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_select(&mut self, select: &ast::Select) -> ControlFlow<()> {
+            for item in &select.projection {
+                let r = match item {
+                    SelectItem::Wildcard(_) => (None, "*".to_owned()),
+                    SelectItem::QualifiedWildcard(
+                        ast::SelectItemQualifiedWildcardKind::ObjectName(name),
+                        _,
+                    ) => match qualified(name) {
+                        Ok(q) => (Some(q.name), "*".to_owned()),
+                        Err(_) => continue,
+                    },
+                    _ => continue,
+                };
+                if !self.columns.contains(&r) {
+                    self.columns.push(r);
+                }
+            }
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_table_factor(&mut self, t: &ast::TableFactor) -> ControlFlow<()> {
+            if let ast::TableFactor::Table {
+                name,
+                alias: Some(alias),
+                ..
+            } = t
+                && let Ok(q) = qualified(name)
+            {
+                self.aliases.push((fold(&alias.name), q));
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut refs = Refs {
+        columns: Vec::new(),
+        aliases: Vec::new(),
+    };
+    let _ = ast::Visit::visit(query, &mut refs);
+    (refs.columns, refs.aliases)
+}
+
 /// A query's text, what it reads and, where the select list tells, its
 /// output column names.
 pub(crate) fn query_info(query: &Query) -> QueryInfo {
@@ -429,10 +498,13 @@ pub(crate) fn query_info(query: &Query) -> QueryInfo {
     let mut columns = Vec::new();
     let mut functions = Vec::new();
     collect_names(query, &mut columns, &mut functions);
+    let (column_refs, aliases) = references(query);
     QueryInfo {
         sql: query.to_string(),
         relations: relations(query, &ctes),
         columns,
+        column_refs,
+        aliases,
         output_columns: output_columns(&query.body),
     }
 }

@@ -382,6 +382,7 @@ pub(super) fn create_trigger(ct: &ast::CreateTrigger, source: &str) -> Result<St
             .flatten()
             .map(|a| a.to_string())
             .collect(),
+        referencing: ct.referencing.iter().map(|r| r.to_string()).collect(),
         definition: source.trim().to_owned(),
     }))
 }
