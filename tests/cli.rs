@@ -1,0 +1,181 @@
+//! The command line as users run it: output, exit codes, configuration.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn turquoise(cwd: &Path) -> Command {
+    let mut c = Command::cargo_bin("turquoise").unwrap();
+    c.current_dir(cwd);
+    c
+}
+
+fn stdout(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn migrations_lists_the_example_in_order() {
+    let (code, out, err) = stdout(turquoise(&root()).args(["migrations", "migrations-example"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("layout: diesel\n"), "{out}");
+    let versions: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert!(versions.len() >= 15);
+    let mut sorted = versions.clone();
+    sorted.sort();
+    assert_eq!(versions, sorted);
+    assert!(
+        out.contains("no transaction"),
+        "the CONCURRENTLY migration runs outside a transaction:\n{out}"
+    );
+}
+
+#[test]
+fn migrations_json_has_the_documented_fields() {
+    let (code, out, err) = stdout(turquoise(&root()).args([
+        "migrations",
+        "fixtures/layouts/goose",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["layout"], "goose");
+    let first = &v["migrations"][0];
+    for key in [
+        "version",
+        "name",
+        "up",
+        "down",
+        "transaction",
+        "statements",
+        "unparsed",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key} in {first}");
+    }
+    assert!(first["statements"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn schema_prints_sql_and_json_and_stops_at_a_version() {
+    let (code, sql, err) = stdout(turquoise(&root()).args(["schema", "migrations-example"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(sql.contains("CREATE TABLE public.books"), "{sql}");
+    // Deterministic: the same output twice.
+    let (_, again, _) = stdout(turquoise(&root()).args(["schema", "migrations-example"]));
+    assert_eq!(sql, again);
+
+    let (code, json, _) =
+        stdout(turquoise(&root()).args(["schema", "migrations-example", "--format", "json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["tables"].as_array().unwrap().len() >= 5);
+
+    let (code, early, _) = stdout(turquoise(&root()).args([
+        "schema",
+        "migrations-example",
+        "--at",
+        "2023-01-10-090000",
+    ]));
+    assert_eq!(code, 0);
+    assert!(early.contains("CREATE TABLE public.authors"));
+    assert!(!early.contains("CREATE TABLE public.books"), "{early}");
+}
+
+#[test]
+fn unknown_version_is_a_usage_error() {
+    let (code, _, err) =
+        stdout(turquoise(&root()).args(["schema", "migrations-example", "--at", "1999"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no migration has version 1999"), "{err}");
+}
+
+#[test]
+fn bad_flags_and_missing_directories_exit_2() {
+    let (code, _, err) =
+        stdout(turquoise(&root()).args(["schema", "migrations-example", "--layout", "rails"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown layout `rails`"), "{err}");
+    let (code, _, err) = stdout(turquoise(&root()).args(["schema", "no/such/dir"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such/dir"), "{err}");
+    let (code, _, _) = stdout(turquoise(&root()).args(["schema", "--pg-version", "9"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn findings_of_error_severity_exit_1_and_name_file_line_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("001_init.sql"),
+        "CREATE TABLE t (id int);\nALTER TABLE t DROP COLUMN missing;\n",
+    )
+    .unwrap();
+    let (code, out, err) = stdout(turquoise(dir.path()).args(["schema", "."]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("CREATE TABLE public.t"),
+        "the schema is still printed: {out}"
+    );
+    assert!(
+        err.contains("001_init.sql:2:1: error[missing-object]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn configuration_is_found_in_a_parent_and_flags_override_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("deep/er");
+    std::fs::create_dir_all(&sub).unwrap();
+    let example = root().join("migrations-example");
+    std::fs::write(
+        dir.path().join("turquoise.toml"),
+        format!(
+            "migrations = {:?}\nlayout = \"diesel\"\npg_version = 16\n",
+            example
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = stdout(turquoise(&sub).args(["migrations"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("layout: diesel"));
+    // A flag overrides the file's layout: plain finds no top-level .sql
+    // files in a diesel folder, and says so.
+    let (code, out, err) = stdout(turquoise(&sub).args(["migrations", "--layout", "plain"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("layout: plain"), "{out}");
+    assert!(err.contains("warning[no-migrations]"), "{err}");
+}
+
+#[test]
+fn bad_configuration_names_the_key_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("turquoise.toml"), "migratons = \"db\"\n").unwrap();
+    let (code, _, err) = stdout(turquoise(dir.path()).args(["migrations"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("turquoise.toml") && err.contains("migratons"),
+        "{err}"
+    );
+
+    std::fs::write(dir.path().join("turquoise.toml"), "pg_version = 99\n").unwrap();
+    let (code, _, err) = stdout(turquoise(dir.path()).args(["migrations"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("turquoise.toml") && err.contains("`pg_version`"),
+        "{err}"
+    );
+}
