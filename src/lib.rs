@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod history;
 pub mod model;
+pub mod pg;
 pub mod report;
 pub mod source;
 pub mod sql;

@@ -1,0 +1,11 @@
+//! A real PostgreSQL: servers, scratch databases, catalog introspection,
+//! `verify` and lock tracing.
+//!
+//! This is the only module that talks to a server. It never writes to a
+//! database it did not create itself, and never prints a password.
+
+pub mod error;
+pub mod server;
+
+pub use error::PgError;
+pub use server::{ScratchDb, Server};
