@@ -79,6 +79,21 @@ pub enum HistoryError {
     UnknownVersion(String),
 }
 
+/// Replays one SQL script (a schema dump, a catalog description) into a
+/// fresh catalog; `label` names it in findings.
+pub fn replay_sql(label: &str, sql: &str) -> (Catalog, Vec<Finding>) {
+    let script = crate::source::Script::whole(label.into(), std::sync::Arc::from(sql));
+    let parsed = sql::parse_script(&script);
+    let mut replay = Replay::new(vec!["public".to_owned()]);
+    let mut findings = parsed.findings;
+    for st in &parsed.statements {
+        if let StatementKind::Parsed(stmt) = &st.kind {
+            findings.extend(replay.apply(stmt, &st.location).findings);
+        }
+    }
+    (replay.catalog, findings)
+}
+
 /// Reads the migrations in `dir` and replays their ups in order.
 pub fn load(dir: &Path, options: &Options) -> Result<History, HistoryError> {
     let discovery = source::discover(dir, options.layout)?;

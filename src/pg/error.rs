@@ -9,7 +9,24 @@ pub enum PgError {
         "no PostgreSQL server to use: give one with --database-url, TURQUOISE_DATABASE_URL or [verify] database_url in turquoise.toml, or install the PostgreSQL server programs (initdb, pg_ctl; on Debian or Ubuntu: apt-get install postgresql) so turquoise can start a throwaway one"
     )]
     NoServer,
+    /// A server error or lost connection while doing `context`.
+    #[error("{context}: {message}")]
+    Server { context: String, message: String },
     /// Anything else, already explained.
     #[error("{0}")]
     Other(String),
+}
+
+impl PgError {
+    /// Explains a `postgres` error met while doing `context`.
+    pub fn from_postgres(e: postgres::Error, context: &str) -> PgError {
+        let message = match e.as_db_error() {
+            Some(db) => db.message().to_owned(),
+            None => e.to_string(),
+        };
+        PgError::Server {
+            context: context.to_owned(),
+            message,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! database it did not create itself, and never prints a password.
 
 pub mod error;
+pub mod introspect;
 pub mod server;
 
 pub use error::PgError;
