@@ -271,7 +271,6 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
             r.get(4),
         );
     }
-    drop(comment);
     out.push_str(&comments);
     Ok(out)
 }
@@ -529,10 +528,10 @@ fn tables(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> R
                 let _ = write!(s, " INHERITS ({})", ps.join(", "));
             }
         }
-        if t.kind == "p" {
-            if let Some(k) = &t.partition_key {
-                let _ = write!(s, " PARTITION BY {k}");
-            }
+        if t.kind == "p"
+            && let Some(k) = &t.partition_key
+        {
+            let _ = write!(s, " PARTITION BY {k}");
         }
         let _ = writeln!(out, "{s};");
         for c in cols.iter().filter(|c| c.local) {
