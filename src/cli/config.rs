@@ -23,6 +23,13 @@ struct RawConfig {
     layout: Option<String>,
     pg_version: Option<u32>,
     search_path: Option<SearchPath>,
+    verify: Option<RawVerify>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVerify {
+    database_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +49,8 @@ pub struct FileConfig {
     pub layout: Option<Layout>,
     pub pg_version: Option<u32>,
     pub search_path: Option<Vec<String>>,
+    /// `[verify] database_url`: the server `verify` uses.
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +134,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
         layout,
         pg_version: raw.pg_version,
         search_path,
+        database_url: raw.verify.and_then(|v| v.database_url),
     })
 }
 
@@ -174,9 +184,10 @@ mod tests {
     #[test]
     fn reads_every_key() {
         let c = parse_str(
-            "migrations = \"db/migrations\"\nlayout = \"diesel\"\npg_version = 16\nsearch_path = \"app, public\"\n",
+            "migrations = \"db/migrations\"\nlayout = \"diesel\"\npg_version = 16\nsearch_path = \"app, public\"\n[verify]\ndatabase_url = \"postgresql://localhost/x\"\n",
         )
         .unwrap();
+        assert_eq!(c.database_url.as_deref(), Some("postgresql://localhost/x"));
         assert_eq!(c.migrations, Some(PathBuf::from("/p/db/migrations")));
         assert_eq!(c.layout, Some(Layout::Diesel));
         assert_eq!(c.pg_version, Some(16));

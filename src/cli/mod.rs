@@ -9,6 +9,8 @@ pub mod config;
 
 use crate::diagnostic::{Finding, Severity};
 use crate::history::{self, History};
+use crate::pg::Server;
+use crate::pg::verify::{MigrationReport, Report, Step};
 use crate::source::Layout;
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -50,6 +52,42 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "sql")]
         format: SchemaFormat,
+        /// Read the schema of a live database instead (read-only).
+        #[arg(long, value_name = "URL", conflicts_with = "at")]
+        from_db: Option<String>,
+    },
+    /// Run the migrations on a real PostgreSQL, in a scratch database, and
+    /// check the model against it: drift after every up, downs that do not
+    /// restore their up exactly, ups that fail after their own down.
+    Verify {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// The server to use (default: TURQUOISE_DATABASE_URL, then
+        /// `[verify] database_url`, then a throwaway local cluster).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Do not run downs.
+        #[arg(long)]
+        no_down: bool,
+        /// First version to check (earlier ones are applied unchecked).
+        #[arg(long, value_name = "VERSION")]
+        from: Option<String>,
+        /// Last version to run (inclusive).
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Stop at the first failure or drift.
+        #[arg(long)]
+        fail_fast: bool,
+        /// Keep the scratch database and print its name.
+        #[arg(long)]
+        keep: bool,
+        /// Record locks, rewrites and durations of every up statement (each
+        /// statement then runs in a transaction of its own).
+        #[arg(long)]
+        trace: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
     },
 }
 
@@ -100,6 +138,7 @@ fn parse_pg_version(s: &str) -> Result<u32, String> {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub dir: PathBuf,
+    pub database_url: Option<String>,
     pub layout: Option<Layout>,
     pub search_path: Vec<String>,
     pub pg_version: u32,
@@ -133,6 +172,7 @@ fn settings(cli_config: Option<&Path>, source: &SourceArgs) -> Result<Settings> 
         .unwrap_or_else(|| vec!["public".to_owned()]);
     Ok(Settings {
         dir,
+        database_url: file.database_url.clone(),
         layout: source.layout.or(file.layout),
         search_path,
         pg_version: source
@@ -187,17 +227,97 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             finish(&out, &history.findings, &s.dir)
         }
-        Command::Schema { source, at, format } => {
-            let s = settings(cli.config.as_deref(), source)?;
-            let history = load(&s, at.clone())?;
-            let out = match format {
-                SchemaFormat::Sql => crate::model::render::to_sql(&history.catalog),
-                SchemaFormat::Json => {
-                    serde_json::to_string_pretty(&crate::model::json::to_json(&history.catalog))?
-                        + "\n"
+        Command::Schema {
+            source,
+            at,
+            format,
+            from_db,
+        } => {
+            let (catalog, findings, base) = match from_db {
+                Some(url) => {
+                    let server = Server::from_url(url)?;
+                    let mut client = server.connect(None)?;
+                    let read = crate::pg::introspect::introspect(&mut client)?;
+                    (read.catalog, read.findings, PathBuf::new())
+                }
+                None => {
+                    let s = settings(cli.config.as_deref(), source)?;
+                    let history = load(&s, at.clone())?;
+                    (history.catalog, history.findings, s.dir)
                 }
             };
-            finish(&out, &history.findings, &s.dir)
+            let out = match format {
+                SchemaFormat::Sql => crate::model::render::to_sql(&catalog),
+                SchemaFormat::Json => {
+                    serde_json::to_string_pretty(&crate::model::json::to_json(&catalog))? + "\n"
+                }
+            };
+            finish(&out, &findings, &base)
+        }
+        Command::Verify {
+            source,
+            database_url,
+            no_down,
+            from,
+            to,
+            fail_fast,
+            keep,
+            trace,
+            format,
+        } => {
+            let s = settings(cli.config.as_deref(), source)?;
+            let history = load(&s, None)?;
+            for v in [from, to].into_iter().flatten() {
+                if !history
+                    .migrations
+                    .iter()
+                    .any(|m| &m.migration.version.text == v)
+                {
+                    return Err(anyhow!("no migration has version {v}"));
+                }
+            }
+            let url = database_url
+                .clone()
+                .or_else(|| {
+                    std::env::var("TURQUOISE_DATABASE_URL")
+                        .ok()
+                        .filter(|u| !u.is_empty())
+                })
+                .or(s.database_url.clone());
+            let server = match &url {
+                Some(u) => Server::from_url(u)?,
+                None => Server::start_throwaway()?,
+            };
+            let options = crate::pg::verify::Options {
+                no_down: *no_down,
+                from: from.clone(),
+                to: to.clone(),
+                fail_fast: *fail_fast,
+                trace: *trace,
+            };
+            let mut progress = Progress::new(history.migrations.len());
+            let report = crate::pg::verify::verify(
+                &server,
+                &history,
+                &s.search_path,
+                &options,
+                *keep,
+                &mut |i, n, v| progress.tick(i, n, v),
+            );
+            progress.finish();
+            let report = report?;
+            let out = match format {
+                ListFormat::Text => verify_text(&report, &server, &s.dir),
+                ListFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+            };
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.as_bytes())?;
+            stdout.flush()?;
+            Ok(if report.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }
@@ -282,4 +402,144 @@ fn migrations_json(h: &History) -> serde_json::Value {
         "migrations": migrations,
         "findings": h.findings,
     })
+}
+
+/// Progress of `verify`: a bar on a terminal, plain lines otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "verify {bar:30} {pos}/{len} {msg} ({elapsed})",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn tick(&mut self, i: usize, n: usize, version: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(i as u64);
+                bar.set_message(version.to_owned());
+            }
+            None => eprintln!("verify: {i}/{n} {version}"),
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn verify_text(report: &Report, server: &Server, base: &Path) -> String {
+    let rel = |l: &crate::diagnostic::Location| {
+        let p = l.path.strip_prefix(base).unwrap_or(&l.path);
+        format!("{}:{}:{}", p.display(), l.line, l.column)
+    };
+    let step = |what: &str, s: &Step, out: &mut String| {
+        if let Step::Failed { message, location } = s {
+            let at = location
+                .as_ref()
+                .map(|l| format!(" at {}", rel(l)))
+                .unwrap_or_default();
+            out.push_str(&format!("  {what} failed{at}: {message}\n"));
+        }
+    };
+    let mut out = String::new();
+    let failing: Vec<&MigrationReport> = report.migrations.iter().filter(|m| !m.ok()).collect();
+    for m in &report.migrations {
+        if m.ok() && m.trace.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("{} {}:\n", m.version, m.name));
+        step("up", &m.up, &mut out);
+        for d in &m.drift {
+            let at = d
+                .statement
+                .as_ref()
+                .map(|l| format!(" ({})", rel(l)))
+                .unwrap_or_default();
+            out.push_str(&format!("  drift: {}{at}\n", d.difference));
+        }
+        if let Some(d) = &m.down {
+            step("down", d, &mut out);
+        }
+        for r in &m.down_residue {
+            out.push_str(&format!("  down does not restore: {r}\n"));
+        }
+        if let Some(a) = &m.reapply {
+            step("up after down", a, &mut out);
+        }
+        if let Some(r) = &m.rollback {
+            step("down during the full rollback", r, &mut out);
+        }
+        for r in &m.rollback_residue {
+            out.push_str(&format!(
+                "  down during the full rollback does not restore: {r}\n"
+            ));
+        }
+        for t in &m.trace {
+            let locks: Vec<String> = t
+                .locks
+                .iter()
+                .map(|l| format!("{} on {}", l.mode, l.relation))
+                .collect();
+            out.push_str(&format!(
+                "  {} {:.1} ms{}{}{}\n",
+                rel(&t.location),
+                t.ms,
+                if t.in_transaction {
+                    ""
+                } else {
+                    ", outside a transaction"
+                },
+                if locks.is_empty() {
+                    String::new()
+                } else {
+                    format!(", locks: {}", locks.join(", "))
+                },
+                if t.rewrites.is_empty() {
+                    String::new()
+                } else {
+                    format!(", rewrites: {}", t.rewrites.join(", "))
+                },
+            ));
+        }
+    }
+    if !report.not_run.is_empty() {
+        out.push_str(&format!(
+            "not run after the failure above: {} migrations ({} .. {})\n",
+            report.not_run.len(),
+            report.not_run.first().map(String::as_str).unwrap_or(""),
+            report.not_run.last().map(String::as_str).unwrap_or("")
+        ));
+    }
+    if let Some(db) = &report.kept_database {
+        out.push_str(&format!("kept scratch database {db}\n"));
+    }
+    let version = report.server_version;
+    out.push_str(&format!(
+        "verified {} migrations on PostgreSQL {}.{} ({}) in {:.1} s: {}\n",
+        report.migrations.len(),
+        version / 10000,
+        version % 10000,
+        server.describe(),
+        report.seconds,
+        if failing.is_empty() && report.not_run.is_empty() {
+            "no drift, every down restores its up".to_owned()
+        } else {
+            format!("{} with problems", failing.len())
+        }
+    ));
+    out
 }

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod change;
+pub mod diff;
 pub mod json;
 pub mod names;
 pub mod render;

@@ -32,6 +32,15 @@ pub fn constraint_definition(catalog: &Catalog, table: &Table, c: &Constraint) -
     .constraint_sql(table, c)
 }
 
+/// A column as `CREATE TABLE` spells it (`email text NOT NULL`).
+pub fn column_definition(catalog: &Catalog, column: &Column) -> String {
+    Renderer {
+        c: catalog,
+        out: String::new(),
+    }
+    .column_sql(column)
+}
+
 /// An index's `CREATE INDEX` statement (without the `;`).
 pub fn index_definition(catalog: &Catalog, index: &Index) -> String {
     Renderer {
@@ -823,7 +832,8 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn sequence_options(s: &Sequence) -> String {
+/// A sequence's options as `CREATE SEQUENCE` spells them.
+pub fn sequence_options(s: &Sequence) -> String {
     let mut out = String::new();
     if s.data_type.name != "bigint" {
         let _ = write!(out, " AS {}", s.data_type.to_sql());

@@ -7,6 +7,8 @@
 pub mod error;
 pub mod introspect;
 pub mod server;
+pub mod trace;
+pub mod verify;
 
 pub use error::PgError;
 pub use server::{ScratchDb, Server};

@@ -29,6 +29,11 @@ impl Server {
         Err(PgError::NoServer)
     }
 
+    /// `server_version_num`, e.g. 150018.
+    pub fn version_num(&self) -> Result<u32, PgError> {
+        Err(PgError::NoServer)
+    }
+
     /// Where the server is, for messages, with any password removed.
     pub fn describe(&self) -> String {
         String::new()
