@@ -55,7 +55,7 @@ pub struct FileConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         #[source]
@@ -92,7 +92,15 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
 pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
-        message: e.to_string().trim_end().to_owned(),
+        // serde names the Rust type of an untagged enum; say what is wanted.
+        message: e
+            .to_string()
+            .replace(
+                "data did not match any variant of untagged enum SearchPath",
+                "expected a string such as \"app, public\" or an array of schema names",
+            )
+            .trim_end()
+            .to_owned(),
     })?;
     let value_error = |key, message: String| ConfigError::Value {
         path: path.to_path_buf(),
@@ -120,7 +128,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
         Some(SearchPath::Many(v)) => Some(v),
     };
     if let Some(sp) = &search_path
-        && sp.iter().any(|s| s.trim().is_empty())
+        && (sp.is_empty() || sp.iter().any(|s| s.trim().is_empty()))
     {
         return Err(value_error(
             "search_path",

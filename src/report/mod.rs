@@ -9,10 +9,14 @@ use std::path::Path;
 pub fn text(findings: &[Finding], base: &Path) -> String {
     let mut out = String::new();
     for f in findings {
+        // Relative to the migrations folder, but never empty: a finding
+        // about the folder itself names the folder.
         let path = f
             .location
             .path
             .strip_prefix(base)
+            .ok()
+            .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(&f.location.path);
         if f.location.line == 0 {
             out.push_str(&format!("{}", path.display()));

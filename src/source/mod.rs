@@ -216,7 +216,7 @@ pub struct Discovery {
 /// Errors that stop discovery altogether (the directory itself is unusable).
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("{path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
         #[source]
