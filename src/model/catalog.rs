@@ -219,6 +219,9 @@ pub struct Trigger {
     pub function: ObjectName,
     pub arguments: Vec<String>,
     pub referencing: Vec<String>,
+    /// Constraint triggers only.
+    pub deferrable: bool,
+    pub initially_deferred: bool,
     pub comment: Option<String>,
 }
 

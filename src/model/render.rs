@@ -186,7 +186,7 @@ impl<'a> Renderer<'a> {
                 } => {
                     let mut s = format!("CREATE DOMAIN {} AS {}", t.name, base.to_sql());
                     if let Some(c) = collation {
-                        let _ = write!(s, " COLLATE {c}");
+                        let _ = write!(s, " COLLATE {}", quote_ident(c));
                     }
                     if let Some(d) = default {
                         let _ = write!(s, " DEFAULT {}", d.sql);
@@ -304,7 +304,7 @@ impl<'a> Renderer<'a> {
             self.line(format!(
                 "CREATE SEQUENCE {}{};",
                 s.name,
-                sequence_options(s)
+                sequence_options(s, true)
             ));
         }
     }
@@ -350,6 +350,29 @@ impl<'a> Renderer<'a> {
                 }
                 s.push(';');
                 self.line(s);
+                // A partition takes its parent's defaults and NOT NULLs;
+                // only its own must be added.
+                let parent = self.c.tables.get(parent);
+                for c in &t.columns {
+                    let from_parent = parent.and_then(|p| p.column(&c.name));
+                    if c.not_null && !from_parent.is_some_and(|p| p.not_null) {
+                        self.line(format!(
+                            "ALTER TABLE ONLY {} ALTER COLUMN {} SET NOT NULL;",
+                            t.name,
+                            quote_ident(&c.name)
+                        ));
+                    }
+                    if let Some(d) = &c.default
+                        && from_parent.and_then(|p| p.default.as_ref()) != Some(d)
+                    {
+                        self.line(format!(
+                            "ALTER TABLE ONLY {} ALTER COLUMN {} SET DEFAULT {};",
+                            t.name,
+                            quote_ident(&c.name),
+                            d.sql
+                        ));
+                    }
+                }
                 continue;
             }
             let cols: Vec<String> = t
@@ -398,7 +421,7 @@ impl<'a> Renderer<'a> {
     fn column_sql(&self, c: &Column) -> String {
         let mut s = format!("{} {}", quote_ident(&c.name), c.data_type.to_sql());
         if let Some(coll) = &c.collation {
-            let _ = write!(s, " COLLATE {coll}");
+            let _ = write!(s, " COLLATE {}", quote_ident(coll));
         }
         if let Some((kind, seq)) = c.identity {
             let kind = match kind {
@@ -407,7 +430,14 @@ impl<'a> Renderer<'a> {
             };
             let _ = write!(s, " GENERATED {kind} AS IDENTITY");
             if let Some(seq) = self.c.sequences.get(&seq) {
-                let _ = write!(s, " (SEQUENCE NAME {}{})", seq.name, sequence_options(seq));
+                // The column's type is the sequence's; PostgreSQL refuses
+                // an AS option here.
+                let _ = write!(
+                    s,
+                    " (SEQUENCE NAME {}{})",
+                    seq.name,
+                    sequence_options(seq, false)
+                );
             }
         }
         if let Some(g) = &c.generated {
@@ -642,7 +672,7 @@ impl<'a> Renderer<'a> {
                     (None, None) => "?".to_owned(),
                 };
                 if let Some(c) = &k.collation {
-                    let _ = write!(s, " COLLATE {c}");
+                    let _ = write!(s, " COLLATE {}", quote_ident(c));
                 }
                 if let Some(o) = &k.opclass {
                     let _ = write!(s, " {o}");
@@ -716,6 +746,12 @@ impl<'a> Renderer<'a> {
                 );
                 if !tr.referencing.is_empty() {
                     let _ = write!(s, " REFERENCING {}", tr.referencing.join(" "));
+                }
+                if tr.deferrable {
+                    s.push_str(" DEFERRABLE");
+                    if tr.initially_deferred {
+                        s.push_str(" INITIALLY DEFERRED");
+                    }
                 }
                 let _ = write!(
                     s,
@@ -823,9 +859,9 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn sequence_options(s: &Sequence) -> String {
+fn sequence_options(s: &Sequence, with_type: bool) -> String {
     let mut out = String::new();
-    if s.data_type.name != "bigint" {
+    if with_type && s.data_type.name != "bigint" {
         let _ = write!(out, " AS {}", s.data_type.to_sql());
     }
     let _ = write!(

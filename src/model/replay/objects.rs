@@ -829,6 +829,8 @@ impl Replay {
             function,
             arguments: ct.arguments.clone(),
             referencing: ct.referencing.clone(),
+            deferrable: ct.deferrable,
+            initially_deferred: ct.initially_deferred,
             comment: None,
         };
         let before = match t.triggers.iter().position(|tr| tr.name == ct.name) {

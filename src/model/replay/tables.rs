@@ -135,9 +135,21 @@ impl Replay {
                             if let Some(d) = &def.default {
                                 existing.default = Some(d.clone());
                             }
+                            // Under INHERITS the merged column is also the
+                            // child's own (attislocal): it stays when the
+                            // parent goes and is printed with the child. A
+                            // partition's columns are always the parent's.
+                            if ct.partition_of.is_none() {
+                                existing.inherited = false;
+                            }
                             continue;
                         }
                         ctx.duplicate(format!("column {} of {name}", def.name));
+                        continue;
+                    }
+                    if ct.partition_of.is_some() {
+                        // A partition has exactly its parent's columns.
+                        ctx.missing(format!("column {} of the parent of {name}", def.name));
                         continue;
                     }
                     let attnum = table.next_attnum;
@@ -769,17 +781,7 @@ impl Replay {
             }
         }
         if self.catalog.sequences.contains_key(&oid) {
-            let new_default = nextval_default(&new);
-            for t in self.catalog.tables.values_mut() {
-                for c in &mut t.columns {
-                    if c.default
-                        .as_ref()
-                        .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, &old))
-                    {
-                        c.default = Some(new_default.clone());
-                    }
-                }
-            }
+            self.retarget_nextval(&old, &new);
         }
         if let Some(i) = self.catalog.indexes.get(&oid) {
             // Renaming a constraint's index renames the constraint.
@@ -805,6 +807,23 @@ impl Replay {
             before,
             after,
         );
+    }
+
+    /// Defaults hold their sequence by oid (`nextval(regclass)`); the text
+    /// kept here names it, so a renamed or moved sequence must be renamed in
+    /// every default that calls it.
+    fn retarget_nextval(&mut self, old: &ObjectName, new: &ObjectName) {
+        let new_default = nextval_default(new);
+        for t in self.catalog.tables.values_mut() {
+            for c in &mut t.columns {
+                if c.default
+                    .as_ref()
+                    .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, old))
+                {
+                    c.default = Some(new_default.clone());
+                }
+            }
+        }
     }
 
     fn relation_state(&self, oid: Oid) -> Option<State> {
@@ -1404,9 +1423,15 @@ impl Replay {
             .collect();
         for m in moved {
             if let Some(n) = self.catalog.relation_name(m).cloned() {
-                self.catalog
-                    .rename_relation(m, ObjectName::new(schema, &n.name));
+                let to = ObjectName::new(schema, &n.name);
+                self.catalog.rename_relation(m, to.clone());
+                if self.catalog.sequences.contains_key(&m) {
+                    self.retarget_nextval(&n, &to);
+                }
             }
+        }
+        if self.catalog.sequences.contains_key(&oid) {
+            self.retarget_nextval(&old, &ObjectName::new(schema, &old.name));
         }
         let after = self.relation_state(oid);
         ctx.change(
