@@ -96,6 +96,7 @@ impl<'a> Renderer<'a> {
         self.sequences();
         self.tables();
         self.functions(&late);
+        self.identity_sequence_types();
         self.ownership();
         self.constraints(false);
         self.constraints(true);
@@ -452,6 +453,32 @@ impl<'a> Renderer<'a> {
         s
     }
 
+    /// An identity sequence takes its column's type when created with the
+    /// column; one whose type differs (LIKE copies one as bigint) is set
+    /// afterwards, limits kept.
+    fn identity_sequence_types(&mut self) {
+        let mut lines = Vec::new();
+        for t in self.tables_in_order() {
+            for c in &t.columns {
+                let Some(seq) = c.identity.and_then(|(_, s)| self.c.sequences.get(&s)) else {
+                    continue;
+                };
+                if seq.data_type != c.data_type {
+                    lines.push(format!(
+                        "ALTER SEQUENCE {} AS {} MINVALUE {} MAXVALUE {};",
+                        seq.name,
+                        seq.data_type.to_sql(),
+                        seq.min_value,
+                        seq.max_value
+                    ));
+                }
+            }
+        }
+        for l in lines {
+            self.line(l);
+        }
+    }
+
     fn ownership(&mut self) {
         let mut owned: Vec<(&Sequence, Oid, AttNum)> = self
             .c
@@ -635,11 +662,23 @@ impl<'a> Renderer<'a> {
             } else {
                 ""
             };
+            if let Some(path) = &v.search_path {
+                let path: Vec<String> = path.iter().map(|s| quote_ident(s)).collect();
+                let path = if path.is_empty() {
+                    "''".to_owned()
+                } else {
+                    path.join(", ")
+                };
+                self.line(format!("SET search_path = {path};"));
+            }
             self.line(format!(
                 "CREATE {kind} {}{cols} AS\n{}{no_data};",
                 v.name,
                 v.query.trim()
             ));
+            if v.search_path.is_some() {
+                self.line("RESET search_path;");
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 use super::*;
 use crate::sql::ir::{
     AlterIndexAction, AlterTable, AlterTableOp, ColumnDef, ConstraintKind, CreateIndex,
-    CreateTable, TableConstraint, TableElement,
+    CreateTable, IndexKey, TableConstraint, TableElement, quote_ident,
 };
 
 /// Integer limits of the sequence types.
@@ -61,6 +61,7 @@ impl Replay {
             self.copy_columns_from(poid, &mut table, true);
         }
         let mut pending: Vec<TableConstraint> = Vec::new();
+        let mut like_indexes: Vec<CreateIndex> = Vec::new();
         for el in &ct.elements {
             match el {
                 TableElement::Like { source, options } => {
@@ -81,10 +82,11 @@ impl Replay {
                         }
                         on
                     };
-                    let (defaults, identity, generated) = (
+                    let (defaults, identity, generated, comments) = (
                         including("DEFAULTS"),
                         including("IDENTITY"),
                         including("GENERATED"),
+                        including("COMMENTS"),
                     );
                     if let Some(s) = self.catalog.tables.get(&src) {
                         for c in &s.columns {
@@ -92,7 +94,9 @@ impl Replay {
                             c.attnum = table.next_attnum;
                             table.next_attnum += 1;
                             c.inherited = false;
-                            c.comment = None;
+                            if !comments {
+                                c.comment = None;
+                            }
                             if !defaults {
                                 c.default = None;
                             }
@@ -124,6 +128,12 @@ impl Replay {
                         }
                         if including("INDEXES") {
                             pending.extend(like_index_constraints(s));
+                            like_indexes.extend(
+                                self.catalog
+                                    .indexes_on(src)
+                                    .filter(|i| i.constraint.is_none())
+                                    .map(|i| like_index(s, i, &name)),
+                            );
                         }
                     }
                 }
@@ -203,10 +213,15 @@ impl Replay {
         for (cname, attnum) in &columns {
             if let Some(def) = defs.iter().find(|d| &d.name == cname) {
                 self.make_column_sequence(oid, *attnum, def, ctx);
+            } else {
+                self.copy_identity_sequence(oid, *attnum, ctx);
             }
         }
         for c in &pending {
             self.add_constraint(oid, c, ctx, true);
+        }
+        for i in &like_indexes {
+            self.create_index(i, ctx);
         }
         if let Some(t) = self.catalog.tables.get(&oid) {
             let t = t.clone();
@@ -323,6 +338,61 @@ impl Replay {
                 c.not_null = true;
             }
         }
+    }
+
+    /// `LIKE ... INCLUDING IDENTITY` copies an identity column, whose
+    /// sequence is its own: a new one named for this table, with the
+    /// source sequence's options.
+    fn copy_identity_sequence(&mut self, table: Oid, attnum: AttNum, ctx: &mut Ctx) {
+        let Some(t) = self.catalog.tables.get(&table) else {
+            return;
+        };
+        let Some(c) = t.column_by_num(attnum) else {
+            return;
+        };
+        let Some((kind, src_seq)) = c.identity else {
+            return;
+        };
+        let Some(src) = self.catalog.sequences.get(&src_seq).cloned() else {
+            return;
+        };
+        if src.owned_by.is_some_and(|(o, _)| o == table) {
+            return;
+        }
+        let tname = t.name.clone();
+        let seq_name = choose_name(&tname.name, Some(&c.name), "seq", |n| {
+            self.catalog
+                .relation_name_taken(&ObjectName::new(&tname.schema, n))
+        });
+        let seq_name = ObjectName::new(&tname.schema, &seq_name);
+        let oid = self.catalog.alloc_oid();
+        // PostgreSQL copies the options but not the type (no AS): the copy
+        // is a bigint sequence that keeps the source's limits.
+        let seq = Sequence {
+            oid,
+            name: seq_name.clone(),
+            data_type: TypeName::simple("bigint"),
+            owned_by: Some((table, attnum)),
+            comment: None,
+            ..src
+        };
+        self.catalog
+            .bind_name(seq_name.clone(), RelKind::Sequence, oid);
+        self.catalog.sequences.insert(oid, seq.clone());
+        if let Some(c) = self
+            .catalog
+            .tables
+            .get_mut(&table)
+            .and_then(|t| t.columns.iter_mut().find(|c| c.attnum == attnum))
+        {
+            c.identity = Some((kind, oid));
+        }
+        ctx.change(
+            Action::Create,
+            ObjectRef::Sequence { name: seq_name },
+            None,
+            Some(State::Sequence(seq)),
+        );
     }
 
     /// Adds a table constraint. `creating` is true inside CREATE TABLE,
@@ -1608,6 +1678,47 @@ fn index_expr_name(e: &SqlExpr) -> String {
         head.rsplit('.').next().unwrap_or("expr").to_lowercase()
     } else {
         "expr".to_owned()
+    }
+}
+
+/// `LIKE ... INCLUDING INDEXES` copies plain indexes too, with names
+/// generated for the new table (`table` is its name).
+fn like_index(s: &Table, i: &Index, table: &ObjectName) -> CreateIndex {
+    CreateIndex {
+        name: None,
+        table: table.into(),
+        unique: i.unique,
+        concurrently: false,
+        if_not_exists: false,
+        only: false,
+        method: i.method.clone(),
+        keys: i
+            .keys
+            .iter()
+            .map(|k| {
+                let column = k.column.map(|a| s.column_name(a).to_owned());
+                IndexKey {
+                    expr: match (&column, &k.expr) {
+                        (_, Some(e)) => e.clone(),
+                        (Some(c), None) => SqlExpr::new(quote_ident(c)),
+                        (None, None) => SqlExpr::new("?"),
+                    },
+                    column,
+                    collation: k.collation.clone(),
+                    opclass: k.opclass.clone(),
+                    descending: k.descending,
+                    nulls_first: k.nulls_first,
+                }
+            })
+            .collect(),
+        include: i
+            .include
+            .iter()
+            .map(|a| s.column_name(*a).to_owned())
+            .collect(),
+        predicate: i.predicate.clone(),
+        nulls_not_distinct: i.nulls_not_distinct,
+        with: i.with.clone(),
     }
 }
 

@@ -362,7 +362,7 @@ fn is_alias_stop(word: &str) -> bool {
 
 /// The select list's names when each item is a plain column or has an AS
 /// alias; `None` otherwise.
-fn output_columns(q: &Cursor<'_>) -> Option<Vec<String>> {
+pub(super) fn output_columns(q: &Cursor<'_>) -> Option<Vec<String>> {
     let mut c = q.clone();
     c.expect_keyword("SELECT")?;
     if c.peek_keyword("DISTINCT") || c.peek_keyword("ALL") {

@@ -43,6 +43,13 @@ pub fn parse(source: &str) -> Option<Stmt> {
     specific.or_else(|| other::other(&mut c.clone()))
 }
 
+/// The output column names of a query's select list, when every item is a
+/// plain column or has an alias.
+pub fn query_output_columns(sql: &str) -> Option<Vec<String>> {
+    let toks = cursor::significant(sql)?;
+    create::output_columns(&Cursor::new(sql, &toks))
+}
+
 /// `Some(value)` when the cursor consumed everything, so that a parser that
 /// stops early never passes off half a statement as understood.
 fn done<T>(c: &Cursor<'_>, value: T) -> Option<T> {
