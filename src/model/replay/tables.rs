@@ -172,6 +172,15 @@ impl Replay {
             }
         }
         if let Some(q) = &ct.as_query {
+            // The column types come from the query's result, which only a
+            // server can tell; say so rather than guess.
+            ctx.finding(
+                "unknown-column-types",
+                Severity::Warning,
+                format!(
+                    "the column types of {name} come from its query (CREATE TABLE AS); the model records them as unknown"
+                ),
+            );
             for (i, c) in q.output_columns.iter().flatten().enumerate() {
                 table.columns.push(Column {
                     attnum: i as AttNum + 1,
