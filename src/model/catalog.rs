@@ -219,6 +219,9 @@ pub struct Trigger {
     pub function: ObjectName,
     pub arguments: Vec<String>,
     pub referencing: Vec<String>,
+    /// Constraint triggers only.
+    pub deferrable: bool,
+    pub initially_deferred: bool,
     pub comment: Option<String>,
 }
 
@@ -274,6 +277,10 @@ pub struct View {
     pub comment: Option<String>,
     /// Column comments of the view.
     pub column_comments: BTreeMap<String, String>,
+    /// The search_path the query was written for, when it was not just
+    /// `public`: PostgreSQL resolved its names then, once and for all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -172,7 +172,7 @@ fn entries(c: &Catalog) -> BTreeMap<String, String> {
         m.insert(
             format!("sequence {}", s.name),
             with_comment(
-                format!("{}{owned}", render::sequence_options(s).trim()),
+                format!("{}{owned}", render::sequence_options(s, true).trim()),
                 &s.comment,
             ),
         );

@@ -105,6 +105,7 @@ impl<'a> Renderer<'a> {
         self.sequences();
         self.tables();
         self.functions(&late);
+        self.identity_sequence_types();
         self.ownership();
         self.constraints(false);
         self.constraints(true);
@@ -195,7 +196,7 @@ impl<'a> Renderer<'a> {
                 } => {
                     let mut s = format!("CREATE DOMAIN {} AS {}", t.name, base.to_sql());
                     if let Some(c) = collation {
-                        let _ = write!(s, " COLLATE {c}");
+                        let _ = write!(s, " COLLATE {}", quote_ident(c));
                     }
                     if let Some(d) = default {
                         let _ = write!(s, " DEFAULT {}", d.sql);
@@ -313,7 +314,7 @@ impl<'a> Renderer<'a> {
             self.line(format!(
                 "CREATE SEQUENCE {}{};",
                 s.name,
-                sequence_options(s)
+                sequence_options(s, true)
             ));
         }
     }
@@ -359,6 +360,29 @@ impl<'a> Renderer<'a> {
                 }
                 s.push(';');
                 self.line(s);
+                // A partition takes its parent's defaults and NOT NULLs;
+                // only its own must be added.
+                let parent = self.c.tables.get(parent);
+                for c in &t.columns {
+                    let from_parent = parent.and_then(|p| p.column(&c.name));
+                    if c.not_null && !from_parent.is_some_and(|p| p.not_null) {
+                        self.line(format!(
+                            "ALTER TABLE ONLY {} ALTER COLUMN {} SET NOT NULL;",
+                            t.name,
+                            quote_ident(&c.name)
+                        ));
+                    }
+                    if let Some(d) = &c.default
+                        && from_parent.and_then(|p| p.default.as_ref()) != Some(d)
+                    {
+                        self.line(format!(
+                            "ALTER TABLE ONLY {} ALTER COLUMN {} SET DEFAULT {};",
+                            t.name,
+                            quote_ident(&c.name),
+                            d.sql
+                        ));
+                    }
+                }
                 continue;
             }
             let cols: Vec<String> = t
@@ -407,7 +431,7 @@ impl<'a> Renderer<'a> {
     fn column_sql(&self, c: &Column) -> String {
         let mut s = format!("{} {}", quote_ident(&c.name), c.data_type.to_sql());
         if let Some(coll) = &c.collation {
-            let _ = write!(s, " COLLATE {coll}");
+            let _ = write!(s, " COLLATE {}", quote_ident(coll));
         }
         if let Some((kind, seq)) = c.identity {
             let kind = match kind {
@@ -416,7 +440,14 @@ impl<'a> Renderer<'a> {
             };
             let _ = write!(s, " GENERATED {kind} AS IDENTITY");
             if let Some(seq) = self.c.sequences.get(&seq) {
-                let _ = write!(s, " (SEQUENCE NAME {}{})", seq.name, sequence_options(seq));
+                // The column's type is the sequence's; PostgreSQL refuses
+                // an AS option here.
+                let _ = write!(
+                    s,
+                    " (SEQUENCE NAME {}{})",
+                    seq.name,
+                    sequence_options(seq, false)
+                );
             }
         }
         if let Some(g) = &c.generated {
@@ -429,6 +460,32 @@ impl<'a> Renderer<'a> {
             s.push_str(" NOT NULL");
         }
         s
+    }
+
+    /// An identity sequence takes its column's type when created with the
+    /// column; one whose type differs (LIKE copies one as bigint) is set
+    /// afterwards, limits kept.
+    fn identity_sequence_types(&mut self) {
+        let mut lines = Vec::new();
+        for t in self.tables_in_order() {
+            for c in &t.columns {
+                let Some(seq) = c.identity.and_then(|(_, s)| self.c.sequences.get(&s)) else {
+                    continue;
+                };
+                if seq.data_type != c.data_type {
+                    lines.push(format!(
+                        "ALTER SEQUENCE {} AS {} MINVALUE {} MAXVALUE {};",
+                        seq.name,
+                        seq.data_type.to_sql(),
+                        seq.min_value,
+                        seq.max_value
+                    ));
+                }
+            }
+        }
+        for l in lines {
+            self.line(l);
+        }
     }
 
     fn ownership(&mut self) {
@@ -614,11 +671,23 @@ impl<'a> Renderer<'a> {
             } else {
                 ""
             };
+            if let Some(path) = &v.search_path {
+                let path: Vec<String> = path.iter().map(|s| quote_ident(s)).collect();
+                let path = if path.is_empty() {
+                    "''".to_owned()
+                } else {
+                    path.join(", ")
+                };
+                self.line(format!("SET search_path = {path};"));
+            }
             self.line(format!(
                 "CREATE {kind} {}{cols} AS\n{}{no_data};",
                 v.name,
                 v.query.trim()
             ));
+            if v.search_path.is_some() {
+                self.line("RESET search_path;");
+            }
         }
     }
 
@@ -651,7 +720,7 @@ impl<'a> Renderer<'a> {
                     (None, None) => "?".to_owned(),
                 };
                 if let Some(c) = &k.collation {
-                    let _ = write!(s, " COLLATE {c}");
+                    let _ = write!(s, " COLLATE {}", quote_ident(c));
                 }
                 if let Some(o) = &k.opclass {
                     let _ = write!(s, " {o}");
@@ -725,6 +794,12 @@ impl<'a> Renderer<'a> {
                 );
                 if !tr.referencing.is_empty() {
                     let _ = write!(s, " REFERENCING {}", tr.referencing.join(" "));
+                }
+                if tr.deferrable {
+                    s.push_str(" DEFERRABLE");
+                    if tr.initially_deferred {
+                        s.push_str(" INITIALLY DEFERRED");
+                    }
                 }
                 let _ = write!(
                     s,
@@ -832,10 +907,11 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// A sequence's options as `CREATE SEQUENCE` spells them.
-pub fn sequence_options(s: &Sequence) -> String {
+/// A sequence's options as `CREATE SEQUENCE` spells them (`AS type` only
+/// when `with_type`: identity options may not name it).
+pub fn sequence_options(s: &Sequence, with_type: bool) -> String {
     let mut out = String::new();
-    if s.data_type.name != "bigint" {
+    if with_type && s.data_type.name != "bigint" {
         let _ = write!(out, " AS {}", s.data_type.to_sql());
     }
     let _ = write!(

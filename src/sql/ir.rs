@@ -943,6 +943,9 @@ pub struct CreateTrigger {
     pub arguments: Vec<String>,
     /// Transition tables: `OLD TABLE AS x`, `NEW TABLE AS y`.
     pub referencing: Vec<String>,
+    /// Constraint triggers: `DEFERRABLE` and `INITIALLY DEFERRED`.
+    pub deferrable: bool,
+    pub initially_deferred: bool,
     /// The whole statement as written.
     pub definition: String,
 }

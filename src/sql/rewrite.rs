@@ -37,9 +37,110 @@ pub fn rename_identifier(sql: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// Replaces each `*` and `q.*` of the outermost select list with the
+/// columns it stands for, as PostgreSQL does once when it stores a view.
+/// `columns(qualifier)` gives the column names for a star (`None` for a
+/// bare `*`), or `None` when it cannot tell. Returns `None` when any star
+/// cannot be expanded or the text is not a plain `SELECT ... FROM`; the
+/// caller then keeps the text as written.
+pub fn expand_stars(
+    sql: &str,
+    columns: impl Fn(Option<&str>) -> Option<Vec<String>>,
+) -> Option<String> {
+    let toks: Vec<_> = located_tokens(sql)?
+        .into_iter()
+        .filter(|t| !t.is_trivia())
+        .collect();
+    let word = |i: usize, w: &str| matches!(&toks.get(i).map(|t| &t.token), Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    if !word(0, "SELECT") {
+        return None;
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    let mut depth = 0usize;
+    let mut item_start = true;
+    let mut i = 1;
+    if word(1, "ALL") {
+        i = 2;
+    }
+    while let Some(t) = toks.get(i) {
+        match &t.token {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && (word(i, "FROM") || word(i, "UNION") || word(i, "INTO")) {
+            break;
+        }
+        if depth == 0 && item_start {
+            // `*` or `q.*` making up a whole item.
+            let (qualifier, star) = match (&t.token, toks.get(i + 1), toks.get(i + 2)) {
+                (Token::Mul, _, _) => (None, i),
+                (Token::Word(_), Some(dot), Some(s))
+                    if dot.token == Token::Period && s.token == Token::Mul =>
+                {
+                    (fold(&t.token), i + 2)
+                }
+                _ => (None, usize::MAX),
+            };
+            if star != usize::MAX {
+                let ends_item = match toks.get(star + 1) {
+                    None => true,
+                    Some(n) => n.token == Token::Comma || word(star + 1, "FROM"),
+                };
+                if ends_item {
+                    let names = columns(qualifier.as_deref())?;
+                    if names.is_empty() {
+                        return None;
+                    }
+                    let prefix = qualifier
+                        .as_deref()
+                        .map(|q| format!("{}.", quote_ident(q)))
+                        .unwrap_or_default();
+                    let list: Vec<String> = names
+                        .iter()
+                        .map(|n| format!("{prefix}{}", quote_ident(n)))
+                        .collect();
+                    out.push_str(sql.get(copied..t.start)?);
+                    out.push_str(&list.join(", "));
+                    copied = toks.get(star)?.end;
+                    i = star + 1;
+                    item_start = false;
+                    continue;
+                }
+            }
+        }
+        item_start = depth == 0 && t.token == Token::Comma;
+        i += 1;
+    }
+    out.push_str(sql.get(copied..)?);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::rename_identifier;
+    use super::{expand_stars, rename_identifier};
+
+    #[test]
+    fn stars_expand_in_the_outer_select_list_only() {
+        let cols = |q: Option<&str>| match q {
+            None | Some("b") => Some(vec!["id".to_owned(), "Name".to_owned()]),
+            _ => None,
+        };
+        assert_eq!(
+            expand_stars("SELECT * FROM base", cols).as_deref(),
+            Some("SELECT id, \"Name\" FROM base")
+        );
+        assert_eq!(
+            expand_stars("SELECT b.*, count(*) AS n FROM base b", cols).as_deref(),
+            Some("SELECT b.id, b.\"Name\", count(*) AS n FROM base b")
+        );
+        assert_eq!(
+            expand_stars("SELECT 2 * 3 AS six", cols).as_deref(),
+            Some("SELECT 2 * 3 AS six")
+        );
+        assert_eq!(expand_stars("SELECT c.* FROM base c", cols), None);
+    }
 
     #[test]
     fn renames_words_only() {

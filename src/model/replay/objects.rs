@@ -35,6 +35,7 @@ impl Replay {
             .filter_map(|r| self.resolve_relation(r).map(|(_, o)| o))
             .collect();
         let read_columns = self.view_read_columns(&cv.query, &reads);
+        let (query, output_columns) = self.expand_view_stars(&cv.query, &name, ctx);
         let before = existing.and_then(|o| self.catalog.views.get(&o).cloned());
         let oid = existing.unwrap_or_else(|| self.catalog.alloc_oid());
         let view = View {
@@ -42,16 +43,17 @@ impl Replay {
             name: name.clone(),
             materialized: cv.materialized,
             columns: cv.columns.clone(),
-            query: cv.query.sql.clone(),
+            query,
             reads,
             read_columns,
-            output_columns: cv.query.output_columns.clone(),
+            output_columns,
             with_data: cv.with_data,
             comment: before.as_ref().and_then(|b| b.comment.clone()),
             column_comments: before
                 .as_ref()
                 .map(|b| b.column_comments.clone())
                 .unwrap_or_default(),
+            search_path: (self.search_path() != ["public"]).then(|| self.search_path().to_vec()),
         };
         self.catalog.bind_name(name.clone(), want, oid);
         self.catalog.views.insert(oid, view.clone());
@@ -65,6 +67,68 @@ impl Replay {
             before.map(|b| State::View(Box::new(b))),
             Some(State::View(Box::new(view))),
         );
+    }
+
+    /// The query text and output names with every `*` of the select list
+    /// replaced by the columns it meant at this moment: PostgreSQL stores
+    /// the expansion, so columns added to a table later are not in the view.
+    fn expand_view_stars(
+        &self,
+        q: &ir::QueryInfo,
+        view: &ObjectName,
+        ctx: &mut Ctx,
+    ) -> (String, Option<Vec<String>>) {
+        if !q.column_refs.iter().any(|(_, c)| c == "*") {
+            return (q.sql.clone(), q.output_columns.clone());
+        }
+        let relation_columns = |r: &QualifiedName| -> Option<Vec<String>> {
+            let (_, oid) = self.resolve_relation(r)?;
+            if let Some(t) = self.catalog.tables.get(&oid) {
+                return Some(t.columns.iter().map(|c| c.name.clone()).collect());
+            }
+            let v = self.catalog.views.get(&oid)?;
+            if v.columns.is_empty() {
+                return v.output_columns.clone();
+            }
+            // Names written after the view name come first; the rest keep
+            // the query's.
+            let mut names = v.columns.clone();
+            if let Some(out) = &v.output_columns {
+                names.extend(out.iter().skip(names.len()).cloned());
+            }
+            Some(names)
+        };
+        let expanded = crate::sql::rewrite::expand_stars(&q.sql, |qualifier| match qualifier {
+            None => match q.relations.as_slice() {
+                [only] => relation_columns(only),
+                _ => None,
+            },
+            Some(qual) => {
+                let r = q
+                    .aliases
+                    .iter()
+                    .find(|(a, _)| a == qual)
+                    .map(|(_, r)| r)
+                    .or_else(|| q.relations.iter().find(|r| r.name == qual))?;
+                relation_columns(r)
+            }
+        });
+        match expanded {
+            Some(sql) => {
+                let out = crate::sql::fallback::query_output_columns(&sql);
+                (sql, out)
+            }
+            None => {
+                ctx.finding(
+                    "view-star-not-expanded",
+                    Severity::Hint,
+                    format!(
+                        "the columns `*` stands for in view {view} could not be told; PostgreSQL fixed them when the view was created, but the model will follow columns added later"
+                    ),
+                );
+                (q.sql.clone(), q.output_columns.clone())
+            }
+        }
     }
 
     /// The table columns a query reads: `t.c` through its alias or relation
@@ -829,6 +893,8 @@ impl Replay {
             function,
             arguments: ct.arguments.clone(),
             referencing: ct.referencing.clone(),
+            deferrable: ct.deferrable,
+            initially_deferred: ct.initially_deferred,
             comment: None,
         };
         let before = match t.triggers.iter().position(|tr| tr.name == ct.name) {

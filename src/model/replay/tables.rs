@@ -3,7 +3,7 @@
 use super::*;
 use crate::sql::ir::{
     AlterIndexAction, AlterTable, AlterTableOp, ColumnDef, ConstraintKind, CreateIndex,
-    CreateTable, TableConstraint, TableElement,
+    CreateTable, IndexKey, TableConstraint, TableElement, quote_ident,
 };
 
 /// Integer limits of the sequence types.
@@ -61,6 +61,7 @@ impl Replay {
             self.copy_columns_from(poid, &mut table, true);
         }
         let mut pending: Vec<TableConstraint> = Vec::new();
+        let mut like_indexes: Vec<CreateIndex> = Vec::new();
         for el in &ct.elements {
             match el {
                 TableElement::Like { source, options } => {
@@ -81,10 +82,11 @@ impl Replay {
                         }
                         on
                     };
-                    let (defaults, identity, generated) = (
+                    let (defaults, identity, generated, comments) = (
                         including("DEFAULTS"),
                         including("IDENTITY"),
                         including("GENERATED"),
+                        including("COMMENTS"),
                     );
                     if let Some(s) = self.catalog.tables.get(&src) {
                         for c in &s.columns {
@@ -92,7 +94,9 @@ impl Replay {
                             c.attnum = table.next_attnum;
                             table.next_attnum += 1;
                             c.inherited = false;
-                            c.comment = None;
+                            if !comments {
+                                c.comment = None;
+                            }
                             if !defaults {
                                 c.default = None;
                             }
@@ -124,6 +128,12 @@ impl Replay {
                         }
                         if including("INDEXES") {
                             pending.extend(like_index_constraints(s));
+                            like_indexes.extend(
+                                self.catalog
+                                    .indexes_on(src)
+                                    .filter(|i| i.constraint.is_none())
+                                    .map(|i| like_index(s, i, &name)),
+                            );
                         }
                     }
                 }
@@ -135,9 +145,21 @@ impl Replay {
                             if let Some(d) = &def.default {
                                 existing.default = Some(d.clone());
                             }
+                            // Under INHERITS the merged column is also the
+                            // child's own (attislocal): it stays when the
+                            // parent goes and is printed with the child. A
+                            // partition's columns are always the parent's.
+                            if ct.partition_of.is_none() {
+                                existing.inherited = false;
+                            }
                             continue;
                         }
                         ctx.duplicate(format!("column {} of {name}", def.name));
+                        continue;
+                    }
+                    if ct.partition_of.is_some() {
+                        // A partition has exactly its parent's columns.
+                        ctx.missing(format!("column {} of the parent of {name}", def.name));
                         continue;
                     }
                     let attnum = table.next_attnum;
@@ -150,6 +172,15 @@ impl Replay {
             }
         }
         if let Some(q) = &ct.as_query {
+            // The column types come from the query's result, which only a
+            // server can tell; say so rather than guess.
+            ctx.finding(
+                "unknown-column-types",
+                Severity::Warning,
+                format!(
+                    "the column types of {name} come from its query (CREATE TABLE AS); the model records them as unknown"
+                ),
+            );
             for (i, c) in q.output_columns.iter().flatten().enumerate() {
                 table.columns.push(Column {
                     attnum: i as AttNum + 1,
@@ -191,10 +222,15 @@ impl Replay {
         for (cname, attnum) in &columns {
             if let Some(def) = defs.iter().find(|d| &d.name == cname) {
                 self.make_column_sequence(oid, *attnum, def, ctx);
+            } else {
+                self.copy_identity_sequence(oid, *attnum, ctx);
             }
         }
         for c in &pending {
             self.add_constraint(oid, c, ctx, true);
+        }
+        for i in &like_indexes {
+            self.create_index(i, ctx);
         }
         if let Some(t) = self.catalog.tables.get(&oid) {
             let t = t.clone();
@@ -311,6 +347,61 @@ impl Replay {
                 c.not_null = true;
             }
         }
+    }
+
+    /// `LIKE ... INCLUDING IDENTITY` copies an identity column, whose
+    /// sequence is its own: a new one named for this table, with the
+    /// source sequence's options.
+    fn copy_identity_sequence(&mut self, table: Oid, attnum: AttNum, ctx: &mut Ctx) {
+        let Some(t) = self.catalog.tables.get(&table) else {
+            return;
+        };
+        let Some(c) = t.column_by_num(attnum) else {
+            return;
+        };
+        let Some((kind, src_seq)) = c.identity else {
+            return;
+        };
+        let Some(src) = self.catalog.sequences.get(&src_seq).cloned() else {
+            return;
+        };
+        if src.owned_by.is_some_and(|(o, _)| o == table) {
+            return;
+        }
+        let tname = t.name.clone();
+        let seq_name = choose_name(&tname.name, Some(&c.name), "seq", |n| {
+            self.catalog
+                .relation_name_taken(&ObjectName::new(&tname.schema, n))
+        });
+        let seq_name = ObjectName::new(&tname.schema, &seq_name);
+        let oid = self.catalog.alloc_oid();
+        // PostgreSQL copies the options but not the type (no AS): the copy
+        // is a bigint sequence that keeps the source's limits.
+        let seq = Sequence {
+            oid,
+            name: seq_name.clone(),
+            data_type: TypeName::simple("bigint"),
+            owned_by: Some((table, attnum)),
+            comment: None,
+            ..src
+        };
+        self.catalog
+            .bind_name(seq_name.clone(), RelKind::Sequence, oid);
+        self.catalog.sequences.insert(oid, seq.clone());
+        if let Some(c) = self
+            .catalog
+            .tables
+            .get_mut(&table)
+            .and_then(|t| t.columns.iter_mut().find(|c| c.attnum == attnum))
+        {
+            c.identity = Some((kind, oid));
+        }
+        ctx.change(
+            Action::Create,
+            ObjectRef::Sequence { name: seq_name },
+            None,
+            Some(State::Sequence(seq)),
+        );
     }
 
     /// Adds a table constraint. `creating` is true inside CREATE TABLE,
@@ -769,17 +860,7 @@ impl Replay {
             }
         }
         if self.catalog.sequences.contains_key(&oid) {
-            let new_default = nextval_default(&new);
-            for t in self.catalog.tables.values_mut() {
-                for c in &mut t.columns {
-                    if c.default
-                        .as_ref()
-                        .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, &old))
-                    {
-                        c.default = Some(new_default.clone());
-                    }
-                }
-            }
+            self.retarget_nextval(&old, &new);
         }
         if let Some(i) = self.catalog.indexes.get(&oid) {
             // Renaming a constraint's index renames the constraint.
@@ -805,6 +886,23 @@ impl Replay {
             before,
             after,
         );
+    }
+
+    /// Defaults hold their sequence by oid (`nextval(regclass)`); the text
+    /// kept here names it, so a renamed or moved sequence must be renamed in
+    /// every default that calls it.
+    fn retarget_nextval(&mut self, old: &ObjectName, new: &ObjectName) {
+        let new_default = nextval_default(new);
+        for t in self.catalog.tables.values_mut() {
+            for c in &mut t.columns {
+                if c.default
+                    .as_ref()
+                    .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, old))
+                {
+                    c.default = Some(new_default.clone());
+                }
+            }
+        }
     }
 
     fn relation_state(&self, oid: Oid) -> Option<State> {
@@ -1404,9 +1502,15 @@ impl Replay {
             .collect();
         for m in moved {
             if let Some(n) = self.catalog.relation_name(m).cloned() {
-                self.catalog
-                    .rename_relation(m, ObjectName::new(schema, &n.name));
+                let to = ObjectName::new(schema, &n.name);
+                self.catalog.rename_relation(m, to.clone());
+                if self.catalog.sequences.contains_key(&m) {
+                    self.retarget_nextval(&n, &to);
+                }
             }
+        }
+        if self.catalog.sequences.contains_key(&oid) {
+            self.retarget_nextval(&old, &ObjectName::new(schema, &old.name));
         }
         let after = self.relation_state(oid);
         ctx.change(
@@ -1583,6 +1687,47 @@ fn index_expr_name(e: &SqlExpr) -> String {
         head.rsplit('.').next().unwrap_or("expr").to_lowercase()
     } else {
         "expr".to_owned()
+    }
+}
+
+/// `LIKE ... INCLUDING INDEXES` copies plain indexes too, with names
+/// generated for the new table (`table` is its name).
+fn like_index(s: &Table, i: &Index, table: &ObjectName) -> CreateIndex {
+    CreateIndex {
+        name: None,
+        table: table.into(),
+        unique: i.unique,
+        concurrently: false,
+        if_not_exists: false,
+        only: false,
+        method: i.method.clone(),
+        keys: i
+            .keys
+            .iter()
+            .map(|k| {
+                let column = k.column.map(|a| s.column_name(a).to_owned());
+                IndexKey {
+                    expr: match (&column, &k.expr) {
+                        (_, Some(e)) => e.clone(),
+                        (Some(c), None) => SqlExpr::new(quote_ident(c)),
+                        (None, None) => SqlExpr::new("?"),
+                    },
+                    column,
+                    collation: k.collation.clone(),
+                    opclass: k.opclass.clone(),
+                    descending: k.descending,
+                    nulls_first: k.nulls_first,
+                }
+            })
+            .collect(),
+        include: i
+            .include
+            .iter()
+            .map(|a| s.column_name(*a).to_owned())
+            .collect(),
+        predicate: i.predicate.clone(),
+        nulls_not_distinct: i.nulls_not_distinct,
+        with: i.with.clone(),
     }
 }
 

@@ -58,6 +58,7 @@ pub(super) fn alter(c: &mut Cursor<'_>) -> Option<Stmt> {
         "TYPE" => type_(c),
         "DOMAIN" => domain(c),
         "SCHEMA" => schema(c),
+        "TRIGGER" => trigger(c),
         _ => None,
     }
 }
@@ -581,6 +582,33 @@ fn type_(c: &mut Cursor<'_>) -> Option<Stmt> {
         AlterTypeAction::Other {
             what: "OWNER TO".to_owned(),
         }
+    } else if c.eat_keywords(&["RENAME", "ATTRIBUTE"]) {
+        let name = c.parse_ident()?;
+        c.expect_keyword("TO")?;
+        let new_name = c.parse_ident()?;
+        cascade(c);
+        AlterTypeAction::RenameAttribute { name, new_name }
+    } else if c.eat_keywords(&["ADD", "ATTRIBUTE"]) {
+        let name = c.parse_ident()?;
+        let from = c.pos;
+        let to = c.skip_until(|c| c.peek_keyword("CASCADE") || c.peek_keyword("RESTRICT"));
+        let data_type = type_name(c.text(from, to))?;
+        cascade(c);
+        AlterTypeAction::AddAttribute { name, data_type }
+    } else if c.eat_keywords(&["DROP", "ATTRIBUTE"]) {
+        let if_exists = if_exists(c);
+        let name = c.parse_ident()?;
+        cascade(c);
+        AlterTypeAction::DropAttribute { name, if_exists }
+    } else if c.eat_keywords(&["ALTER", "ATTRIBUTE"]) {
+        let name = c.parse_ident()?;
+        c.eat_keywords(&["SET", "DATA"]);
+        c.expect_keyword("TYPE")?;
+        let from = c.pos;
+        let to = c.skip_until(|c| c.peek_keyword("CASCADE") || c.peek_keyword("RESTRICT"));
+        let data_type = type_name(c.text(from, to))?;
+        cascade(c);
+        AlterTypeAction::AlterAttributeType { name, data_type }
     } else {
         return None;
     };
@@ -673,6 +701,25 @@ fn schema(c: &mut Cursor<'_>) -> Option<Stmt> {
         Stmt::Other {
             what: "ALTER SCHEMA OWNER TO".to_owned(),
             tables: Vec::new(),
+        },
+    )
+}
+
+/// `ALTER TRIGGER name ON table RENAME TO new_name`
+fn trigger(c: &mut Cursor<'_>) -> Option<Stmt> {
+    c.expect_keyword("TRIGGER")?;
+    let name = c.parse_ident()?;
+    c.expect_keyword("ON")?;
+    let table = c.parse_qualified_name()?;
+    c.expect_keyword("RENAME")?;
+    c.expect_keyword("TO")?;
+    let new_name = c.parse_ident()?;
+    done(
+        c,
+        Stmt::AlterTrigger {
+            name,
+            table,
+            new_name,
         },
     )
 }

@@ -7,7 +7,7 @@ use super::cursor::{Cursor, fold};
 use super::{done, function_arg, lower_sql, sequence, sql_expr, table_element, type_name};
 use crate::sql::ir::{
     CreateFunction, CreateTable, CreateView, FunctionArg, PartitionOf, QualifiedName, QueryInfo,
-    RoutineKind, Stmt, TableElement,
+    RoutineKind, Stmt, TableElement, quote_ident,
 };
 use crate::sql::keywords::is_reserved;
 use sqlparser::tokenizer::Token;
@@ -28,6 +28,8 @@ pub(super) fn create(c: &mut Cursor<'_>) -> Option<Stmt> {
         "MATERIALIZED" => materialized_view(c),
         "AGGREGATE" => aggregate(c, or_replace),
         "FUNCTION" | "PROCEDURE" => routine(c, or_replace),
+        "TRIGGER" | "CONSTRAINT" => trigger(c),
+        "DOMAIN" => domain(c),
         _ => None,
     }
 }
@@ -89,6 +91,8 @@ fn table(c: &mut Cursor<'_>, temporary: bool, unlogged: bool) -> Option<Stmt> {
             }
             elements.push(if el.eat_keyword("LIKE") {
                 like(&mut el)?
+            } else if partition_of.is_some() {
+                partition_element(&mut el)?
             } else {
                 table_element(el.rest_as_text())?
             });
@@ -138,6 +142,34 @@ fn table(c: &mut Cursor<'_>, temporary: bool, unlogged: bool) -> Option<Stmt> {
             as_query: None,
         }),
     )
+}
+
+/// An element of `PARTITION OF parent (...)`: a table constraint, or
+/// `column [WITH OPTIONS] options` with no type (the parent's column's).
+/// The column comes back typed `unknown`; the replay only merges its
+/// options into the parent's column.
+fn partition_element(c: &mut Cursor<'_>) -> Option<TableElement> {
+    const CONSTRAINT_WORDS: &[&str] = &[
+        "CONSTRAINT",
+        "PRIMARY",
+        "UNIQUE",
+        "CHECK",
+        "FOREIGN",
+        "EXCLUDE",
+    ];
+    if CONSTRAINT_WORDS.iter().any(|w| c.peek_keyword(w)) {
+        return table_element(c.rest_as_text());
+    }
+    let name = c.parse_ident()?;
+    c.eat_keywords(&["WITH", "OPTIONS"]);
+    let rest = c.rest_as_text();
+    match table_element(&format!("{} unknown {rest}", quote_ident(&name)))? {
+        TableElement::Column(mut col) => {
+            col.name = name;
+            Some(TableElement::Column(col))
+        }
+        _ => None,
+    }
 }
 
 /// After LIKE: `source [{INCLUDING | EXCLUDING} option ...]`
@@ -330,7 +362,7 @@ fn is_alias_stop(word: &str) -> bool {
 
 /// The select list's names when each item is a plain column or has an AS
 /// alias; `None` otherwise.
-fn output_columns(q: &Cursor<'_>) -> Option<Vec<String>> {
+pub(super) fn output_columns(q: &Cursor<'_>) -> Option<Vec<String>> {
     let mut c = q.clone();
     c.expect_keyword("SELECT")?;
     if c.peek_keyword("DISTINCT") || c.peek_keyword("ALL") {
@@ -527,4 +559,94 @@ fn routine(c: &mut Cursor<'_>, or_replace: bool) -> Option<Stmt> {
         volatility,
         definition: c.src.to_owned(),
     }))
+}
+
+/// `CREATE [CONSTRAINT] TRIGGER ... EXECUTE {FUNCTION | PROCEDURE} f(args)`
+/// with string arguments, which sqlparser takes for a type list: the
+/// statement goes to sqlparser without them and they are put back as
+/// written.
+fn trigger(c: &mut Cursor<'_>) -> Option<Stmt> {
+    let mut at = c.clone();
+    at.skip_until(|c| c.peek_keyword("EXECUTE"));
+    at.expect_keyword("EXECUTE")?;
+    if !at.eat_keyword("FUNCTION") {
+        at.expect_keyword("PROCEDURE")?;
+    }
+    at.parse_qualified_name()?;
+    let args = at.skip_balanced_parens()?;
+    if !at.at_end() {
+        return None;
+    }
+    let toks = at.toks;
+    let open = toks.get(args.start.checked_sub(1)?)?;
+    let close = toks.get(args.end)?;
+    let src = c.src;
+    let without = format!("{}(){}", src.get(..open.start)?, src.get(close.end..)?);
+    let Stmt::CreateTrigger(mut ct) = lower_sql(&without)? else {
+        return None;
+    };
+    ct.arguments = at
+        .sub(args.start, args.end)
+        .split_commas()
+        .iter()
+        .map(|a| a.rest_as_text().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect();
+    ct.definition = src.trim().to_owned();
+    c.pos = c.toks.len();
+    done(c, Stmt::CreateTrigger(ct))
+}
+
+/// `CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT e]
+/// [[CONSTRAINT n] {NOT NULL | NULL | CHECK (e)}] ...`: sqlparser rejects
+/// NOT NULL on domains.
+fn domain(c: &mut Cursor<'_>) -> Option<Stmt> {
+    const CLAUSES: &[&str] = &["COLLATE", "DEFAULT", "CONSTRAINT", "NOT", "NULL", "CHECK"];
+    let at_clause = |c: &Cursor<'_>| CLAUSES.iter().any(|w| c.peek_keyword(w));
+    c.expect_keyword("DOMAIN")?;
+    let name = c.parse_qualified_name()?;
+    c.eat_keyword("AS");
+    let from = c.pos;
+    let to = c.skip_until(at_clause);
+    let data_type = type_name(c.text(from, to))?;
+    let (mut collation, mut default, mut not_null, mut checks) = (None, None, false, Vec::new());
+    while !c.at_end() {
+        if c.eat_keyword("COLLATE") {
+            collation = Some(c.parse_ident()?);
+            continue;
+        }
+        if c.eat_keyword("DEFAULT") {
+            let from = c.pos;
+            let to = c.skip_until(at_clause);
+            default = Some(sql_expr(c.text(from, to))?);
+            continue;
+        }
+        let constraint = if c.eat_keyword("CONSTRAINT") {
+            Some(c.parse_ident()?)
+        } else {
+            None
+        };
+        if c.eat_keywords(&["NOT", "NULL"]) {
+            not_null = true;
+        } else if c.eat_keyword("NULL") {
+            not_null = false;
+        } else if c.eat_keyword("CHECK") {
+            let inner = c.skip_balanced_parens()?;
+            let expr = sql_expr(c.text(inner.start, inner.end))?;
+            checks.push((constraint, expr));
+        } else {
+            return None;
+        }
+    }
+    done(
+        c,
+        Stmt::CreateDomain(crate::sql::ir::CreateDomain {
+            name,
+            data_type,
+            default,
+            not_null,
+            collation,
+            checks,
+        }),
+    )
 }

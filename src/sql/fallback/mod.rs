@@ -16,7 +16,9 @@ pub(crate) mod cursor;
 mod other;
 mod sequence;
 
-use super::ir::{FunctionRef, QualifiedName, SqlExpr, Stmt, TableElement, TypeName};
+use super::ir::{
+    FunctionRef, QualifiedName, SequenceOptions, SqlExpr, Stmt, TableElement, TypeName,
+};
 use cursor::Cursor;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -39,6 +41,13 @@ pub fn parse(source: &str) -> Option<Stmt> {
         _ => None,
     };
     specific.or_else(|| other::other(&mut c.clone()))
+}
+
+/// The output column names of a query's select list, when every item is a
+/// plain column or has an alias.
+pub fn query_output_columns(sql: &str) -> Option<Vec<String>> {
+    let toks = cursor::significant(sql)?;
+    create::output_columns(&Cursor::new(sql, &toks))
 }
 
 /// `Some(value)` when the cursor consumed everything, so that a parser that
@@ -246,10 +255,43 @@ fn lower_sql(sql: &str) -> Option<Stmt> {
 
 /// One table element (column definition or table constraint) as written.
 fn table_element(text: &str) -> Option<TableElement> {
-    match lower_sql(&format!("CREATE TABLE x ({text})"))? {
-        Stmt::CreateTable(mut t) if t.elements.len() == 1 => t.elements.pop(),
+    let lowered = match lower_sql(&format!("CREATE TABLE x ({text})")) {
+        Some(Stmt::CreateTable(mut t)) if t.elements.len() == 1 => t.elements.pop(),
         _ => None,
+    };
+    lowered.or_else(|| identity_column(text))
+}
+
+/// A column `... GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (options)`:
+/// sqlparser reads only some sequence options there, so the options are
+/// read here and the column without them goes to sqlparser.
+fn identity_column(text: &str) -> Option<TableElement> {
+    let toks = cursor::significant(text)?;
+    let mut c = Cursor::new(text, &toks);
+    c.skip_until(|c| c.peek_keywords(&["AS", "IDENTITY"]));
+    c.expect_keyword("AS")?;
+    c.expect_keyword("IDENTITY")?;
+    let inner = c.skip_balanced_parens()?;
+    let mut options = SequenceOptions::default();
+    let mut opts = c.sub(inner.start, inner.end);
+    sequence::options(&mut opts, &mut options, false)?;
+    if !opts.at_end() {
+        return None;
     }
+    let open = toks.get(inner.start.checked_sub(1)?)?;
+    let close = toks.get(inner.end)?;
+    let without = format!("{}{}", text.get(..open.start)?, text.get(close.end..)?);
+    let Stmt::CreateTable(mut t) = lower_sql(&format!("CREATE TABLE x ({without})"))? else {
+        return None;
+    };
+    let mut el = t.elements.pop()?;
+    match &mut el {
+        TableElement::Column(col) if t.elements.is_empty() => {
+            col.identity.as_mut()?.options = options;
+        }
+        _ => return None,
+    }
+    Some(el)
 }
 
 /// An expression as written, summarised the way column defaults are.

@@ -383,6 +383,14 @@ pub(super) fn create_trigger(ct: &ast::CreateTrigger, source: &str) -> Result<St
             .map(|a| a.to_string())
             .collect(),
         referencing: ct.referencing.iter().map(|r| r.to_string()).collect(),
+        deferrable: ct
+            .characteristics
+            .as_ref()
+            .is_some_and(|c| c.deferrable == Some(true)),
+        initially_deferred: ct
+            .characteristics
+            .as_ref()
+            .is_some_and(|c| c.initially == Some(sqlparser::ast::DeferrableInitial::Deferred)),
         definition: source.trim().to_owned(),
     }))
 }
