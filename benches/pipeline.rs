@@ -1,8 +1,8 @@
 //! Pipeline benchmarks: discover + split + parse + replay, timed the way the
 //! acceptance targets are stated (see `docs/performance.md`).
 //!
-//! Three sections, run by `cargo bench` (or pick some: `cargo bench --
-//! corpora stages scale`):
+//! Sections, all run by `cargo bench` (or pick some: `cargo bench --
+//! corpora stages scale memory`):
 //!
 //! - `corpora`: `history::load` on each real corpus and on the three together,
 //!   wall and process CPU time, PASS/FAIL against the 0.5 s CPU budget.
@@ -12,14 +12,18 @@
 //!   (`scripts/gen-history.py`, written once under `target/bench-histories`),
 //!   time per migration and the 10k/1k ratio. Peak memory needs one process
 //!   per size, so it is `scripts/bench-scale.sh`'s job, not this one's.
+//! - `memory`: on the largest generated history, the live heap each stage's
+//!   output holds and the heap peak of `history::load` (a counting allocator).
 //!
 //! No harness crate: the inputs take tens to hundreds of milliseconds, so a
 //! handful of runs with min and median is as precise as this needs, and
 //! criterion would add minutes to every build. It must not touch `src`: it
 //! only calls the library's public API.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 use turquoise::history::{self, Options};
 use turquoise::model::Replay;
@@ -35,6 +39,9 @@ const CORPORA: [(&str, &str); 3] = [
     ("docs.rs", "docs.rs/crates/lib/docs_rs_database/migrations"),
     ("openmeter", "openmeter/tools/migrate/migrations"),
 ];
+/// Peak memory budget of the largest generated history (the process's RSS is
+/// measured by `scripts/bench-scale.sh`; here, the heap and who holds it).
+const HEAP_BUDGET_MIB: f64 = 200.0;
 const SCALE_SIZES: [usize; 3] = [1_000, 5_000, 10_000];
 const SCALE_SEED: u64 = 1;
 
@@ -61,7 +68,7 @@ fn main() {
     if wants("corpora") && !corpora.is_empty() {
         bench_corpora(&corpora);
     }
-    let histories = if wants("scale") || wants("stages") {
+    let histories = if wants("scale") || wants("stages") || wants("memory") {
         scale_histories(root)
     } else {
         Vec::new()
@@ -81,6 +88,127 @@ fn main() {
     if wants("scale") && !histories.is_empty() {
         bench_scale(&histories);
     }
+    if (wants("memory") || wants("scale"))
+        && let Some((n, dir)) = histories.last()
+    {
+        bench_memory(*n, dir);
+    }
+}
+
+// ----- heap ------------------------------------------------------------------
+
+/// Counts live and peak heap bytes, so the memory table can say which stage's
+/// output holds the memory.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(new_size, Relaxed) + new_size - layout.size();
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Live heap held by each stage's output for one history, and the peak
+/// during a whole `history::load`.
+fn bench_memory(n: usize, dir: &Path) {
+    println!("\n== heap on the generated {n}-migration history (live bytes held)\n");
+    let base = LIVE.load(Relaxed);
+    let discovery = source::discover(dir, None).unwrap_or_else(|e| panic!("{e}"));
+    let after_discover = LIVE.load(Relaxed);
+    let parsed: Vec<(sql::ParsedScript, Option<sql::ParsedScript>)> = discovery
+        .migrations
+        .iter()
+        .map(|m| {
+            (
+                sql::parse_script(&m.up),
+                m.down.as_ref().map(sql::parse_script),
+            )
+        })
+        .collect();
+    let after_parse = LIVE.load(Relaxed);
+    let mut r = Replay::new(Options::default().search_path);
+    let mut effects = Vec::new();
+    for (up, _) in &parsed {
+        for st in &up.statements {
+            if let StatementKind::Parsed(stmt) = &st.kind {
+                effects.push(r.apply(stmt, &st.location));
+            }
+        }
+        r.end_transaction();
+    }
+    let after_replay = LIVE.load(Relaxed);
+    drop((effects, r, parsed, discovery));
+    let before_load = LIVE.load(Relaxed);
+    PEAK.store(before_load, Relaxed);
+    let history = history::load(dir, &Options::default());
+    let peak = PEAK.load(Relaxed) - before_load;
+    let held = LIVE.load(Relaxed) - before_load;
+    drop(history);
+    println!(
+        "  discovery (file texts, paths)      {:>8.1} MiB",
+        mib(after_discover - base)
+    );
+    println!(
+        "  parsed ups + downs (IR, locations) {:>8.1} MiB",
+        mib(after_parse - after_discover)
+    );
+    println!(
+        "  replay: catalog + every Effect     {:>8.1} MiB",
+        mib(after_replay - after_parse)
+    );
+    println!(
+        "  history::load result, held         {:>8.1} MiB",
+        mib(held)
+    );
+    println!(
+        "  history::load peak heap            {:>8.1} MiB",
+        mib(peak)
+    );
+    println!(
+        "  (size_of: Statement {} B, Stmt {} B, Effect {} B, Location {} B)",
+        std::mem::size_of::<sql::Statement>(),
+        std::mem::size_of::<sql::Stmt>(),
+        std::mem::size_of::<turquoise::model::Effect>(),
+        std::mem::size_of::<turquoise::diagnostic::Location>(),
+    );
+    let ok = mib(peak) < HEAP_BUDGET_MIB;
+    println!(
+        "{} heap peak at {n}: {:.1} MiB {} {HEAP_BUDGET_MIB} MiB (process RSS: scripts/bench-scale.sh)",
+        if ok { "PASS" } else { "FAIL" },
+        mib(peak),
+        if ok { "<" } else { ">=" },
+    );
 }
 
 // ----- measuring -------------------------------------------------------------
@@ -291,6 +419,7 @@ fn bench_stages(cases: &[(String, Vec<PathBuf>)]) {
         "input", "discover", "split", "parse", "replay", "sum", "load"
     );
     let options = Options::default();
+    let mut by_kind = Vec::new();
     for (name, dirs) in cases {
         let discover = || {
             dirs.iter()
@@ -364,7 +493,66 @@ fn bench_stages(cases: &[(String, Vec<PathBuf>)]) {
             ms(t.iter().sum()),
             ms(total)
         );
+        by_kind.push((name.clone(), replay_by_kind(&parsed, &options)));
     }
+    println!("\n== replay by statement kind: one pass, wall time per Replay::apply call\n");
+    for (name, kinds) in by_kind {
+        let total: Duration = kinds.iter().map(|k| k.2).sum();
+        println!("{name} (replay {} ms):", ms(total));
+        for (kind, count, t) in kinds.iter().take(6) {
+            println!(
+                "  {:<28} {:>6} stmts {:>9} ms {:>5.1}% {:>9.1} µs/stmt",
+                kind,
+                count,
+                ms(*t),
+                100.0 * t.as_secs_f64() / total.as_secs_f64().max(1e-9),
+                t.as_secs_f64() * 1e6 / (*count).max(1) as f64
+            );
+        }
+    }
+}
+
+/// The statement's kind for the breakdown: the `Stmt` variant, and for
+/// `ALTER TABLE` its first action (`AlterTable/DropColumn`).
+fn kind_of(stmt: &sql::Stmt) -> String {
+    let debug = format!("{stmt:?}");
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let kind = ident(&debug);
+    match debug.find("ops: [") {
+        Some(i) if kind == "AlterTable" => format!("{kind}/{}", ident(&debug[i + 6..])),
+        _ => kind,
+    }
+}
+
+/// Replays `parsed` once, timing each statement; kinds sorted by total time.
+fn replay_by_kind(
+    parsed: &[Vec<sql::ParsedScript>],
+    options: &Options,
+) -> Vec<(String, usize, Duration)> {
+    let mut acc: std::collections::HashMap<String, (usize, Duration)> = Default::default();
+    for ups in parsed {
+        let mut r = Replay::new(options.search_path.clone());
+        for up in ups {
+            for st in &up.statements {
+                if let StatementKind::Parsed(stmt) = &st.kind {
+                    let t0 = Instant::now();
+                    std::hint::black_box(r.apply(stmt, &st.location));
+                    let t = t0.elapsed();
+                    let e = acc.entry(kind_of(stmt)).or_default();
+                    e.0 += 1;
+                    e.1 += t;
+                }
+            }
+            r.end_transaction();
+        }
+    }
+    let mut out: Vec<_> = acc.into_iter().map(|(k, (n, t))| (k, n, t)).collect();
+    out.sort_by_key(|k| std::cmp::Reverse(k.2));
+    out
 }
 
 // ----- generated histories -------------------------------------------------------
