@@ -294,6 +294,29 @@ fn unreachable_socket_names_the_socket() {
     );
 }
 
+#[test]
+fn tls_in_the_url_says_unsupported() {
+    use std::io::{Read, Write};
+    // A loopback listener that agrees to TLS, as a server with ssl=on does.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = std::thread::spawn(move || {
+        if let Ok((mut conn, _)) = listener.accept() {
+            let mut request = [0u8; 8];
+            let _ = conn.read_exact(&mut request);
+            let _ = conn.write_all(b"S");
+        }
+    });
+    let server = Server::from_url(&format!(
+        "postgresql://u:secret@127.0.0.1:{port}/app?sslmode=require"
+    ))
+    .unwrap();
+    let err = server.connect(None).err().expect("an error");
+    assert!(matches!(err, PgError::TlsUnsupported { .. }), "{err:?}");
+    assert_message(&err, &["TLS", "sslmode=prefer"]);
+    answer.join().unwrap();
+}
+
 /// Makes role `user` log in with a SCRAM password on `server` by putting a
 /// line for it before the cluster's `trust` lines, then reloads.
 fn require_password(server: &Server, user: &str) {
@@ -421,6 +444,30 @@ fn server_stopped_mid_run_says_so() {
     drop(scratch);
     drop(server);
     assert!(!root.exists());
+}
+
+#[test]
+fn terminated_session_says_connection_lost() {
+    let server = throwaway();
+    let scratch = server.create_scratch().unwrap();
+    let mut client = scratch.connect().unwrap();
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    admin(&server)
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let err = client.batch_execute("SELECT 1").unwrap_err();
+    let err = PgError::from_postgres(err, &server, Op::Doing("reading the catalog"));
+    assert!(matches!(err, PgError::ServerStopped { .. }), "{err:?}");
+    assert_message(
+        &err,
+        &["connection to it was lost", "while reading the catalog"],
+    );
+    let name = scratch.name.clone();
+    drop(scratch);
+    assert!(!database_exists(&server, &name));
 }
 
 #[test]
