@@ -21,7 +21,8 @@ fn round_trip(name: &str) {
     }
     let source = support::fresh_database(&format!("src_{name}"));
     support::psql_file(&source, &dump_file);
-    let read = turquoise::pg::introspect::introspect(&mut source.client()).unwrap();
+    let server = turquoise::pg::Server::from_url(&support::server().conninfo("postgres")).unwrap();
+    let read = turquoise::pg::introspect::introspect(&server, &mut source.client()).unwrap();
     let findings: Vec<String> = read
         .findings
         .iter()

@@ -237,7 +237,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Some(url) => {
                     let server = Server::from_url(url)?;
                     let mut client = server.connect(None)?;
-                    let read = crate::pg::introspect::introspect(&mut client)?;
+                    let read = crate::pg::introspect::introspect(&server, &mut client)?;
                     (read.catalog, read.findings, PathBuf::new())
                 }
                 None => {

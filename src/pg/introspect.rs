@@ -9,7 +9,8 @@
 //! two catalogs read from servers spell every expression the same way.
 //! Objects that belong to extensions are left out, as pg_dump does.
 
-use super::PgError;
+use super::error::Op;
+use super::{PgError, Server};
 use crate::model::Catalog;
 use crate::model::render::literal;
 use crate::sql::ir::quote_ident;
@@ -29,8 +30,8 @@ pub struct Introspection {
 }
 
 /// Reads the schema of the database `client` is connected to.
-pub fn introspect(client: &mut Client) -> Result<Introspection, PgError> {
-    let script = schema_script(client)?;
+pub fn introspect(server: &Server, client: &mut Client) -> Result<Introspection, PgError> {
+    let script = schema_script(server, client)?;
     let (catalog, findings) = crate::history::replay_sql("<catalog>", &script);
     Ok(Introspection {
         catalog,
@@ -39,10 +40,10 @@ pub fn introspect(client: &mut Client) -> Result<Introspection, PgError> {
     })
 }
 
-fn query(client: &mut Client, sql: &str) -> Result<Vec<postgres::Row>, PgError> {
+fn query(server: &Server, client: &mut Client, sql: &str) -> Result<Vec<postgres::Row>, PgError> {
     client
         .query(sql, &[])
-        .map_err(|e| PgError::from_postgres(e, "reading the catalog"))
+        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("reading the catalog")))
 }
 
 /// Not a member of an extension (`pg_depend` deptype `e`).
@@ -62,7 +63,7 @@ fn qname(schema: &str, name: &str) -> String {
 }
 
 /// The schema as a script of DDL statements in dependency order.
-pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
+pub fn schema_script(server: &Server, client: &mut Client) -> Result<String, PgError> {
     let mut out = String::new();
     let mut comments = String::new();
     let mut comment = |target: String, text: Option<String>| {
@@ -72,6 +73,7 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
     };
 
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n \
@@ -87,6 +89,7 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
     }
 
     for r in query(
+        server,
         client,
         "SELECT e.extname, n.nspname, e.extversion, obj_description(e.oid, 'pg_extension') \
          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
@@ -105,10 +108,11 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
         comment(format!("EXTENSION {}", quote_ident(&name)), r.get(3));
     }
 
-    types(client, &mut out, &mut comment)?;
+    types(server, client, &mut out, &mut comment)?;
 
     // Functions and procedures (aggregates have no pg_get_functiondef).
     for r in query(
+        server,
         client,
         &format!(
             "SELECT pg_get_functiondef(p.oid), n.nspname, p.proname, \
@@ -138,6 +142,7 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
 
     // Sequences that are not behind identity columns.
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart::text, \
@@ -166,10 +171,11 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
         comment(format!("SEQUENCE {name}"), r.get(9));
     }
 
-    tables(client, &mut out, &mut comment)?;
+    tables(server, client, &mut out, &mut comment)?;
 
     // Sequence ownership (serial columns).
     for r in query(
+        server,
         client,
         "SELECT sn.nspname, s.relname, tn.nspname, t.relname, a.attname \
          FROM pg_depend d \
@@ -192,6 +198,7 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
 
     // Table constraints, foreign keys last (they need the keys they reference).
     let constraints = query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid), \
@@ -218,10 +225,11 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
         );
     }
 
-    views(client, &mut out, &mut comment)?;
+    views(server, client, &mut out, &mut comment)?;
 
     // Indexes not owned by constraints.
     for r in query(
+        server,
         client,
         &format!(
             "SELECT pg_get_indexdef(i.indexrelid), n.nspname, ic.relname, \
@@ -246,12 +254,13 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
     }
 
     // Clones of a partitioned table's trigger on its partitions.
-    let clones = if server_at_least(client, 130000)? {
+    let clones = if server_at_least(server, client, 130000)? {
         "AND t.tgparentid = 0"
     } else {
         ""
     };
     for r in query(
+        server,
         client,
         &format!(
             "SELECT pg_get_triggerdef(t.oid), n.nspname, c.relname, t.tgname, \
@@ -275,16 +284,26 @@ pub fn schema_script(client: &mut Client) -> Result<String, PgError> {
     Ok(out)
 }
 
-fn server_at_least(client: &mut Client, num: i32) -> Result<bool, PgError> {
-    let rows = query(client, "SELECT current_setting('server_version_num')::int")?;
+fn server_at_least(server: &Server, client: &mut Client, num: i32) -> Result<bool, PgError> {
+    let rows = query(
+        server,
+        client,
+        "SELECT current_setting('server_version_num')::int",
+    )?;
     Ok(rows.first().is_some_and(|r| r.get::<_, i32>(0) >= num))
 }
 
 type CommentSink<'a> = dyn FnMut(String, Option<String>) + 'a;
 
-fn types(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Result<(), PgError> {
+fn types(
+    server: &Server,
+    client: &mut Client,
+    out: &mut String,
+    comment: &mut CommentSink,
+) -> Result<(), PgError> {
     let member = not_member("t.oid", "pg_type");
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, t.typname, \
@@ -302,6 +321,7 @@ fn types(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Re
         comment(format!("TYPE {name}"), r.get(3));
     }
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, t.typname, format_type(rg.rngsubtype, NULL), \
@@ -320,6 +340,7 @@ fn types(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Re
         comment(format!("TYPE {name}"), r.get(3));
     }
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, \
@@ -363,6 +384,7 @@ fn types(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Re
         comment(format!("DOMAIN {name}"), r.get(7));
     }
     for r in query(
+        server,
         client,
         &format!(
             "SELECT n.nspname, t.typname, \
@@ -397,8 +419,14 @@ struct TableRow {
     comment: Option<String>,
 }
 
-fn tables(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Result<(), PgError> {
+fn tables(
+    server: &Server,
+    client: &mut Client,
+    out: &mut String,
+    comment: &mut CommentSink,
+) -> Result<(), PgError> {
     let rows = query(
+        server,
         client,
         &format!(
             "SELECT c.oid, n.nspname, c.relname, c.relkind::text, c.relpersistence = 'u', \
@@ -437,6 +465,7 @@ fn tables(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> R
 
     let mut columns: BTreeMap<u32, Vec<ColumnRow>> = BTreeMap::new();
     for r in query(
+        server,
         client,
         "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
                 pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
@@ -623,8 +652,14 @@ impl ColumnRow {
     }
 }
 
-fn views(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Result<(), PgError> {
+fn views(
+    server: &Server,
+    client: &mut Client,
+    out: &mut String,
+    comment: &mut CommentSink,
+) -> Result<(), PgError> {
     let rows = query(
+        server,
         client,
         &format!(
             "SELECT c.oid, n.nspname, c.relname, c.relkind = 'm', c.relispopulated, \
@@ -640,6 +675,7 @@ fn views(client: &mut Client, out: &mut String, comment: &mut CommentSink) -> Re
     // Which views read which (through their rewrite rules).
     let mut reads: HashMap<u32, Vec<u32>> = HashMap::new();
     for r in query(
+        server,
         client,
         "SELECT DISTINCT rw.ev_class, d.refobjid FROM pg_rewrite rw \
          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid \

@@ -4,7 +4,8 @@
 //! how long it took. This is ground truth for the lock and rewrite hazards
 //! the classifier predicts.
 
-use super::PgError;
+use super::error::Op;
+use super::{PgError, Server};
 use crate::diagnostic::Location;
 use postgres::Client;
 use serde::Serialize;
@@ -31,7 +32,10 @@ pub struct StatementTrace {
     pub ms: f64,
 }
 
-fn relfilenodes(client: &mut Client) -> Result<HashMap<u32, (String, u32)>, PgError> {
+fn relfilenodes(
+    server: &Server,
+    client: &mut Client,
+) -> Result<HashMap<u32, (String, u32)>, PgError> {
     let rows = client
         .query(
             "SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relfilenode \
@@ -40,14 +44,14 @@ fn relfilenodes(client: &mut Client) -> Result<HashMap<u32, (String, u32)>, PgEr
                AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'",
             &[],
         )
-        .map_err(|e| PgError::from_postgres(e, "reading relfilenodes"))?;
+        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("reading relfilenodes")))?;
     Ok(rows
         .iter()
         .map(|r| (r.get::<_, u32>(0), (r.get(1), r.get::<_, u32>(2))))
         .collect())
 }
 
-fn locks(client: &mut Client) -> Result<Vec<Lock>, PgError> {
+fn locks(server: &Server, client: &mut Client) -> Result<Vec<Lock>, PgError> {
     let rows = client
         .query(
             "SELECT coalesce(quote_ident(n.nspname) || '.' || quote_ident(c.relname), l.relation::text), l.mode \
@@ -59,7 +63,7 @@ fn locks(client: &mut Client) -> Result<Vec<Lock>, PgError> {
              ORDER BY 1, 2",
             &[],
         )
-        .map_err(|e| PgError::from_postgres(e, "reading pg_locks"))?;
+        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("reading pg_locks")))?;
     Ok(rows
         .iter()
         .map(|r| Lock {
@@ -73,23 +77,28 @@ fn locks(client: &mut Client) -> Result<Vec<Lock>, PgError> {
 /// (lost connection); the inner one is the statement's own error, after
 /// which its transaction has been rolled back.
 pub fn run_statement(
+    server: &Server,
     client: &mut Client,
     sql: &str,
     transaction: bool,
     location: &Location,
 ) -> Result<Result<StatementTrace, postgres::Error>, PgError> {
-    let before = relfilenodes(client)?;
+    let before = relfilenodes(server, client)?;
     if transaction {
         client
             .batch_execute("BEGIN")
-            .map_err(|e| PgError::from_postgres(e, "starting a transaction"))?;
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("starting a transaction")))?;
     }
     let started = Instant::now();
     let result = client.batch_execute(sql);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if let Err(e) = result {
         if e.is_closed() {
-            return Err(PgError::from_postgres(e, &format!("running {location}")));
+            return Err(PgError::from_postgres(
+                e,
+                server,
+                Op::Doing(&format!("running {location}")),
+            ));
         }
         if transaction {
             let _ = client.batch_execute("ROLLBACK");
@@ -97,16 +106,16 @@ pub fn run_statement(
         return Ok(Err(e));
     }
     let held = if transaction {
-        locks(client)?
+        locks(server, client)?
     } else {
         Vec::new()
     };
     if transaction {
         client
             .batch_execute("COMMIT")
-            .map_err(|e| PgError::from_postgres(e, "committing"))?;
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("committing")))?;
     }
-    let after = relfilenodes(client)?;
+    let after = relfilenodes(server, client)?;
     let mut rewrites: Vec<String> = after
         .iter()
         .filter_map(|(oid, (name, node))| match before.get(oid) {

@@ -8,6 +8,7 @@
 //! shadow) and read back, so both sides are spelled by PostgreSQL.
 
 use super::PgError;
+use super::error::Op;
 use super::introspect::introspect;
 use super::server::{ScratchDb, Server};
 use super::trace::{self, StatementTrace};
@@ -137,7 +138,7 @@ pub fn verify(
     let started = Instant::now();
     let server_version = server.version_num()?;
     let mut scratch = server.create_scratch()?;
-    scratch.keep = keep;
+    scratch.set_keep(keep);
     let shadow = server.create_scratch()?;
     let mut client = scratch.connect()?;
     if !search_path.is_empty() {
@@ -147,7 +148,7 @@ pub fn verify(
             .collect();
         client
             .batch_execute(&format!("SET search_path TO {}", path.join(", ")))
-            .map_err(|e| PgError::from_postgres(e, "setting search_path"))?;
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
     }
     let mut replay = Replay::new(search_path.to_vec());
     let mut reported: BTreeMap<String, Difference> = BTreeMap::new();
@@ -186,7 +187,7 @@ pub fn verify(
         replay.end_transaction();
         let checked = i >= from;
         if !checked {
-            let step = run_script(&mut client, &mig.up, &m.up, mig.transaction)?;
+            let step = run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?;
             if let Step::Failed { message, .. } = &step {
                 return Err(PgError::Other(format!(
                     "migration {} failed before --from was reached: {message}",
@@ -196,12 +197,19 @@ pub fn verify(
             progress(i + 1, total, &mig.version.text);
             continue;
         }
-        let before = introspect(&mut client)?.catalog;
+        let before = introspect(server, &mut client)?.catalog;
         let mut traces = Vec::new();
         let up = if options.trace {
-            run_traced(&mut client, &mig.up, &m.up, mig.transaction, &mut traces)?
+            run_traced(
+                server,
+                &mut client,
+                &mig.up,
+                &m.up,
+                mig.transaction,
+                &mut traces,
+            )?
         } else {
-            run_script(&mut client, &mig.up, &m.up, mig.transaction)?
+            run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?
         };
         let mut report = MigrationReport {
             version: mig.version.text.clone(),
@@ -221,8 +229,8 @@ pub fn verify(
             stopped = true;
             continue;
         }
-        let after_up = introspect(&mut client)?.catalog;
-        let expected = normalized(&shadow, &replay.catalog, &mut shadow_cache)?;
+        let after_up = introspect(server, &mut client)?.catalog;
+        let expected = normalized(server, &shadow, &replay.catalog, &mut shadow_cache)?;
         let differences = diff::compare(&expected, &after_up);
         let mut current = BTreeMap::new();
         for d in differences {
@@ -243,11 +251,11 @@ pub fn verify(
                 .down
                 .clone()
                 .unwrap_or_else(|| crate::sql::parse_script(down_script));
-            let down = run_script(&mut client, down_script, &parsed, mig.transaction)?;
+            let down = run_script(server, &mut client, down_script, &parsed, mig.transaction)?;
             if !down.failed() {
-                let after_down = introspect(&mut client)?.catalog;
+                let after_down = introspect(server, &mut client)?.catalog;
                 report.down_residue = diff::compare(&before, &after_down);
-                let again = run_script(&mut client, &mig.up, &m.up, mig.transaction)?;
+                let again = run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?;
                 if again.failed() {
                     stopped = true;
                 }
@@ -264,7 +272,14 @@ pub fn verify(
         }
     }
     if !options.no_down && !stopped {
-        rollback(&mut client, history, &befores, &mut reports, progress)?;
+        rollback(
+            server,
+            &mut client,
+            history,
+            &befores,
+            &mut reports,
+            progress,
+        )?;
     }
     drop(client);
     let kept_database = keep.then(|| scratch.name.clone());
@@ -285,6 +300,7 @@ pub fn verify(
 /// never saw, so later states are no longer compared, but the remaining
 /// downs still run: their failures are what a real rollback would meet.
 fn rollback(
+    server: &Server,
     client: &mut Client,
     history: &History,
     befores: &[(usize, Catalog)],
@@ -304,11 +320,11 @@ fn rollback(
             .down
             .clone()
             .unwrap_or_else(|| crate::sql::parse_script(down_script));
-        let step = run_script(client, down_script, &parsed, mig.transaction)?;
+        let step = run_script(server, client, down_script, &parsed, mig.transaction)?;
         if step.failed() {
             trustworthy = false;
         } else if trustworthy {
-            let now = introspect(client)?.catalog;
+            let now = introspect(server, client)?.catalog;
             report.rollback_residue = diff::compare(before, &now);
             if !report.rollback_residue.is_empty() {
                 trustworthy = false;
@@ -324,15 +340,16 @@ fn rollback(
 /// database and read back. The last result is reused while the model has
 /// not changed.
 fn normalized(
+    server: &Server,
     shadow: &ScratchDb,
     model: &Catalog,
     cache: &mut Option<(Catalog, Catalog)>,
 ) -> Result<Catalog, PgError> {
     let model = model.persistent();
-    if let Some((m, n)) = cache.as_ref() {
-        if render::to_sql(m) == render::to_sql(&model) {
-            return Ok(n.clone());
-        }
+    if let Some((m, n)) = cache.as_ref()
+        && render::to_sql(m) == render::to_sql(&model)
+    {
+        return Ok(n.clone());
     }
     let mut client = shadow.connect()?;
     let schemas: Vec<String> = client
@@ -341,7 +358,7 @@ fn normalized(
              WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
             &[],
         )
-        .map_err(|e| PgError::from_postgres(e, "resetting the shadow database"))?
+        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("resetting the shadow database")))?
         .iter()
         .map(|r| r.get(0))
         .collect();
@@ -350,9 +367,9 @@ fn normalized(
         reset.push_str(&format!("DROP SCHEMA {s} CASCADE;\n"));
     }
     reset.push_str("CREATE SCHEMA public;\n");
-    client
-        .batch_execute(&reset)
-        .map_err(|e| PgError::from_postgres(e, "resetting the shadow database"))?;
+    client.batch_execute(&reset).map_err(|e| {
+        PgError::from_postgres(e, server, Op::Doing("resetting the shadow database"))
+    })?;
     let sql = render::to_sql(&model);
     client.batch_execute(&sql).map_err(|e| {
         PgError::Other(format!(
@@ -360,7 +377,7 @@ fn normalized(
             e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned())
         ))
     })?;
-    let read = introspect(&mut client)?.catalog;
+    let read = introspect(server, &mut client)?.catalog;
     *cache = Some((model, read.clone()));
     Ok(read)
 }
@@ -421,6 +438,7 @@ fn is_fatal(e: &postgres::Error) -> bool {
 /// transaction unless the migration says otherwise. A failing statement
 /// rolls the transaction back and is reported with the server's message.
 fn run_script(
+    server: &Server,
     client: &mut Client,
     script: &Script,
     parsed: &ParsedScript,
@@ -430,7 +448,7 @@ fn run_script(
     if transaction {
         client
             .batch_execute("BEGIN")
-            .map_err(|e| PgError::from_postgres(e, "starting a transaction"))?;
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("starting a transaction")))?;
     }
     for st in &parsed.statements {
         if matches!(st.kind, StatementKind::Meta { .. }) {
@@ -439,10 +457,8 @@ fn run_script(
         let sql = statement_sql(script, &st.location);
         if let Err(e) = client.batch_execute(sql) {
             if is_fatal(&e) {
-                return Err(PgError::from_postgres(
-                    e,
-                    &format!("running {}", st.location),
-                ));
+                let doing = format!("running {}", st.location);
+                return Err(PgError::from_postgres(e, server, Op::Doing(&doing)));
             }
             let location = error_location(script, &st.location, &e);
             let message = e
@@ -455,16 +471,14 @@ fn run_script(
             });
         }
     }
-    if transaction {
-        if let Err(e) = client.batch_execute("COMMIT") {
-            if is_fatal(&e) {
-                return Err(PgError::from_postgres(e, "committing"));
-            }
-            return Ok(Step::Failed {
-                message: e.to_string(),
-                location: None,
-            });
+    if transaction && let Err(e) = client.batch_execute("COMMIT") {
+        if is_fatal(&e) {
+            return Err(PgError::from_postgres(e, server, Op::Doing("committing")));
         }
+        return Ok(Step::Failed {
+            message: e.to_string(),
+            location: None,
+        });
     }
     Ok(Step::Ok {
         ms: started.elapsed().as_millis(),
@@ -474,6 +488,7 @@ fn run_script(
 /// Runs the up with each statement in a transaction of its own, recording
 /// the locks it holds, the relations it rewrites and its duration.
 fn run_traced(
+    server: &Server,
     client: &mut Client,
     script: &Script,
     parsed: &ParsedScript,
@@ -486,7 +501,7 @@ fn run_traced(
             continue;
         }
         let sql = statement_sql(script, &st.location);
-        match trace::run_statement(client, sql, transaction, &st.location)? {
+        match trace::run_statement(server, client, sql, transaction, &st.location)? {
             Ok(t) => traces.push(t),
             Err(e) => {
                 let location = error_location(script, &st.location, &e);
