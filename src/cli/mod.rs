@@ -480,6 +480,9 @@ fn verify_text(report: &Report, server: &Server, base: &Path) -> String {
         if let Some(a) = &m.reapply {
             step("up after down", a, &mut out);
         }
+        for r in &m.reapply_residue {
+            out.push_str(&format!("  up after down gives another schema: {r}\n"));
+        }
         if let Some(r) = &m.rollback {
             step("down during the full rollback", r, &mut out);
         }

@@ -410,12 +410,14 @@ impl Catalog {
             next_oid: 16384,
             ..Catalog::default()
         };
-        for name in ["public", TEMP_SCHEMA] {
+        // A new database's public schema, as template0 has it.
+        let public_comment = Some("standard public schema".to_owned());
+        for (name, comment) in [("public", public_comment), (TEMP_SCHEMA, None)] {
             c.schemas.insert(
                 name.into(),
                 Schema {
                     name: name.into(),
-                    comment: None,
+                    comment,
                 },
             );
         }

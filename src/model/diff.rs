@@ -208,12 +208,9 @@ fn entries(c: &Catalog) -> BTreeMap<String, String> {
             );
         }
         for tr in &t.triggers {
-            let mut tr = tr.clone();
-            let comment = tr.comment.take();
-            let desc = serde_json::to_string(&tr).unwrap_or_default();
             m.insert(
                 format!("trigger {} on {}", tr.name, t.name),
-                with_comment(desc, &comment),
+                with_comment(render::trigger_definition(t, tr), &tr.comment),
             );
         }
     }

@@ -50,6 +50,54 @@ pub fn index_definition(catalog: &Catalog, index: &Index) -> String {
     .index_sql(index)
 }
 
+/// A trigger's `CREATE TRIGGER` statement (without the `;`).
+pub fn trigger_definition(t: &Table, tr: &Trigger) -> String {
+    let events: Vec<String> = tr
+        .events
+        .iter()
+        .map(|e| {
+            if e.eq_ignore_ascii_case("update") && !tr.update_columns.is_empty() {
+                let cols: Vec<String> = tr.update_columns.iter().map(|c| quote_ident(c)).collect();
+                format!("UPDATE OF {}", cols.join(", "))
+            } else {
+                e.to_uppercase()
+            }
+        })
+        .collect();
+    let mut s = format!(
+        "CREATE {}TRIGGER {} {} {} ON {}",
+        if tr.constraint { "CONSTRAINT " } else { "" },
+        quote_ident(&tr.name),
+        tr.timing.to_uppercase(),
+        events.join(" OR "),
+        t.name
+    );
+    if !tr.referencing.is_empty() {
+        let _ = write!(s, " REFERENCING {}", tr.referencing.join(" "));
+    }
+    if tr.deferrable {
+        s.push_str(" DEFERRABLE");
+        if tr.initially_deferred {
+            s.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    let _ = write!(
+        s,
+        " FOR EACH {}",
+        if tr.for_each_row { "ROW" } else { "STATEMENT" }
+    );
+    if let Some(w) = &tr.when {
+        let _ = write!(s, " WHEN ({})", w.sql);
+    }
+    let _ = write!(
+        s,
+        " EXECUTE FUNCTION {}({})",
+        tr.function,
+        tr.arguments.join(", ")
+    );
+    s
+}
+
 /// A SQL string literal.
 pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -766,56 +814,7 @@ impl<'a> Renderer<'a> {
             let mut trs: Vec<&Trigger> = t.triggers.iter().collect();
             trs.sort_by_key(|tr| &tr.name);
             for tr in trs {
-                let events: Vec<String> = tr
-                    .events
-                    .iter()
-                    .map(|e| {
-                        if e.eq_ignore_ascii_case("update") && !tr.update_columns.is_empty() {
-                            format!(
-                                "UPDATE OF {}",
-                                tr.update_columns
-                                    .iter()
-                                    .map(|c| quote_ident(c))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        } else {
-                            e.to_uppercase()
-                        }
-                    })
-                    .collect();
-                let mut s = format!(
-                    "CREATE {}TRIGGER {} {} {} ON {}",
-                    if tr.constraint { "CONSTRAINT " } else { "" },
-                    quote_ident(&tr.name),
-                    tr.timing.to_uppercase(),
-                    events.join(" OR "),
-                    t.name
-                );
-                if !tr.referencing.is_empty() {
-                    let _ = write!(s, " REFERENCING {}", tr.referencing.join(" "));
-                }
-                if tr.deferrable {
-                    s.push_str(" DEFERRABLE");
-                    if tr.initially_deferred {
-                        s.push_str(" INITIALLY DEFERRED");
-                    }
-                }
-                let _ = write!(
-                    s,
-                    " FOR EACH {}",
-                    if tr.for_each_row { "ROW" } else { "STATEMENT" }
-                );
-                if let Some(w) = &tr.when {
-                    let _ = write!(s, " WHEN ({})", w.sql);
-                }
-                let _ = write!(
-                    s,
-                    " EXECUTE FUNCTION {}({});",
-                    tr.function,
-                    tr.arguments.join(", ")
-                );
-                lines.push(s);
+                lines.push(format!("{};", trigger_definition(t, tr)));
             }
         }
         if !lines.is_empty() {

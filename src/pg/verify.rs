@@ -82,6 +82,9 @@ pub struct MigrationReport {
     pub down_residue: Vec<Difference>,
     /// The up applied again after its down.
     pub reapply: Option<Step>,
+    /// How the schema after that second up differs from the one after the
+    /// first (a down that drops more than its up made, say).
+    pub reapply_residue: Vec<Difference>,
     /// The down run during the full rollback (every down in reverse order
     /// after every up), as a release rollback would run it.
     pub rollback: Option<Step>,
@@ -99,6 +102,7 @@ impl MigrationReport {
             && !self.down.as_ref().is_some_and(Step::failed)
             && self.down_residue.is_empty()
             && !self.reapply.as_ref().is_some_and(Step::failed)
+            && self.reapply_residue.is_empty()
             && !self.rollback.as_ref().is_some_and(Step::failed)
             && self.rollback_residue.is_empty()
     }
@@ -141,15 +145,30 @@ pub fn verify(
     scratch.set_keep(keep);
     let shadow = server.create_scratch()?;
     let mut client = scratch.connect()?;
-    if !search_path.is_empty() {
+    // The session keeps the server's default search_path unless one is
+    // configured, as the framework's own session would; the shadow session
+    // uses the same, so functions that capture it (SET search_path FROM
+    // CURRENT) agree.
+    let session_setup = if search_path == ["public"] {
+        String::new()
+    } else {
         let path: Vec<String> = search_path
             .iter()
             .map(|s| crate::sql::ir::quote_ident(s))
             .collect();
-        client
-            .batch_execute(&format!("SET search_path TO {}", path.join(", ")))
-            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
-    }
+        format!("SET search_path TO {}", path.join(", "))
+    };
+    let setup = |client: &mut Client| -> Result<(), PgError> {
+        if !session_setup.is_empty() {
+            client
+                .batch_execute(&session_setup)
+                .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
+        }
+        Ok(())
+    };
+    setup(&mut client)?;
+    let mut shadow_client = shadow.connect()?;
+    setup(&mut shadow_client)?;
     let mut replay = Replay::new(search_path.to_vec());
     let mut reported: BTreeMap<String, Difference> = BTreeMap::new();
     let mut shadow_cache: Option<(Catalog, Catalog)> = None;
@@ -219,6 +238,7 @@ pub fn verify(
             down: None,
             down_residue: Vec::new(),
             reapply: None,
+            reapply_residue: Vec::new(),
             rollback: None,
             rollback_residue: Vec::new(),
             trace: traces,
@@ -230,7 +250,12 @@ pub fn verify(
             continue;
         }
         let after_up = introspect(server, &mut client)?.catalog;
-        let expected = normalized(server, &shadow, &replay.catalog, &mut shadow_cache)?;
+        let expected = normalized(
+            server,
+            &mut shadow_client,
+            &replay.catalog,
+            &mut shadow_cache,
+        )?;
         let differences = diff::compare(&expected, &after_up);
         let mut current = BTreeMap::new();
         for d in differences {
@@ -257,9 +282,21 @@ pub fn verify(
                 report.down_residue = diff::compare(&before, &after_down);
                 let again = run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?;
                 if again.failed() {
-                    stopped = true;
+                    // The database holds what the down left; put back the
+                    // state after the up so the rest can run.
+                    client = reset_to(server, &scratch, &setup, &after_up)?;
+                } else {
+                    let again_state = introspect(server, &mut client)?.catalog;
+                    report.reapply_residue = diff::compare(&after_up, &again_state);
+                    if !report.reapply_residue.is_empty() {
+                        client = reset_to(server, &scratch, &setup, &after_up)?;
+                    }
                 }
                 report.reapply = Some(again);
+            } else if !mig.transaction {
+                // A failed down outside a transaction may have done half its
+                // work: put back the state after the up.
+                client = reset_to(server, &scratch, &setup, &after_up)?;
             }
             report.down = Some(down);
         }
@@ -282,6 +319,7 @@ pub fn verify(
         )?;
     }
     drop(client);
+    drop(shadow_client);
     let kept_database = keep.then(|| scratch.name.clone());
     drop(scratch);
     drop(shadow);
@@ -341,7 +379,7 @@ fn rollback(
 /// not changed.
 fn normalized(
     server: &Server,
-    shadow: &ScratchDb,
+    shadow: &mut Client,
     model: &Catalog,
     cache: &mut Option<(Catalog, Catalog)>,
 ) -> Result<Catalog, PgError> {
@@ -351,35 +389,60 @@ fn normalized(
     {
         return Ok(n.clone());
     }
-    let mut client = shadow.connect()?;
+    load_schema(server, shadow, &model).map_err(|e| match e {
+        PgError::Server { message, .. } => PgError::Other(format!(
+            "the schema model does not load into PostgreSQL ({message}); this is a turquoise bug: please report it with the migration that precedes it"
+        )),
+        other => other,
+    })?;
+    let read = introspect(server, shadow)?.catalog;
+    *cache = Some((model, read.clone()));
+    Ok(read)
+}
+
+/// Puts the scratch database back in the state `catalog` describes, through
+/// a new session: the old one may hold caches of what it ran (PostgreSQL
+/// then fails the drops with "cache lookup failed").
+fn reset_to(
+    server: &Server,
+    scratch: &ScratchDb,
+    setup: &dyn Fn(&mut Client) -> Result<(), PgError>,
+    catalog: &Catalog,
+) -> Result<Client, PgError> {
+    let mut client = scratch.connect()?;
+    load_schema(server, &mut client, catalog)?;
+    setup(&mut client)?;
+    Ok(client)
+}
+
+/// Empties the database `client` is connected to and loads `catalog`
+/// into it. verify works on schemas only, so this puts a database back in
+/// any state it has read before.
+fn load_schema(server: &Server, client: &mut Client, catalog: &Catalog) -> Result<(), PgError> {
+    let doing = Op::Doing("resetting a scratch database");
     let schemas: Vec<String> = client
         .query(
             "SELECT quote_ident(nspname) FROM pg_namespace \
              WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
             &[],
         )
-        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("resetting the shadow database")))?
+        .map_err(|e| PgError::from_postgres(e, server, doing))?
         .iter()
         .map(|r| r.get(0))
         .collect();
+    // One statement, so PostgreSQL resolves dependencies across schemas
+    // (dropping them one by one can fail half-way).
     let mut reset = String::new();
-    for s in &schemas {
-        reset.push_str(&format!("DROP SCHEMA {s} CASCADE;\n"));
+    if !schemas.is_empty() {
+        reset.push_str(&format!("DROP SCHEMA {} CASCADE;\n", schemas.join(", ")));
     }
     reset.push_str("CREATE SCHEMA public;\n");
     client.batch_execute(&reset).map_err(|e| {
-        PgError::from_postgres(e, server, Op::Doing("resetting the shadow database"))
+        PgError::from_postgres(e, server, Op::Doing("resetting a scratch database"))
     })?;
-    let sql = render::to_sql(&model);
-    client.batch_execute(&sql).map_err(|e| {
-        PgError::Other(format!(
-            "the schema model does not load into PostgreSQL ({}); this is a turquoise bug: please report it with the migration that precedes it",
-            e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned())
-        ))
-    })?;
-    let read = introspect(server, &mut client)?.catalog;
-    *cache = Some((model, read.clone()));
-    Ok(read)
+    client
+        .batch_execute(&render::to_sql(catalog))
+        .map_err(|e| PgError::from_postgres(e, server, Op::Doing("loading a schema")))
 }
 
 /// The location of the statement of `m` whose recorded changes touch
