@@ -21,6 +21,10 @@ pub struct Options {
     pub at: Option<String>,
     /// Also split and parse the down scripts.
     pub parse_downs: bool,
+    /// Keep every parsed statement and what it changed. Callers that need
+    /// only the final schema and the findings turn this off: a long history
+    /// then replays in little memory.
+    pub keep_statements: bool,
 }
 
 impl Default for Options {
@@ -30,6 +34,7 @@ impl Default for Options {
             search_path: vec!["public".to_owned()],
             at: None,
             parse_downs: true,
+            keep_statements: true,
         }
     }
 }
@@ -137,6 +142,11 @@ pub fn replay(discovery: Discovery, options: &Options) -> Result<History, Histor
         }
         replay.end_transaction();
         let stop = options.at.as_ref() == Some(&migration.version.text);
+        let (up, down, effects) = if options.keep_statements {
+            (up, down, effects)
+        } else {
+            (ParsedScript::default(), None, Vec::new())
+        };
         out.push(ReplayedMigration {
             migration,
             up,

@@ -242,7 +242,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => {
                     let s = settings(cli.config.as_deref(), source)?;
-                    let history = load(&s, at.clone())?;
+                    let history = load_lean(&s, at.clone())?;
                     (history.catalog, history.findings, s.dir)
                 }
             };
@@ -327,7 +327,20 @@ fn load(s: &Settings, at: Option<String>) -> Result<History> {
         layout: s.layout,
         search_path: s.search_path.clone(),
         at,
-        parse_downs: true,
+        ..history::Options::default()
+    };
+    history::load(&s.dir, &options).map_err(Into::into)
+}
+
+/// The final schema and the findings only: downs are not parsed and no
+/// statement is kept.
+fn load_lean(s: &Settings, at: Option<String>) -> Result<History> {
+    let options = history::Options {
+        layout: s.layout,
+        search_path: s.search_path.clone(),
+        at,
+        parse_downs: false,
+        keep_statements: false,
     };
     history::load(&s.dir, &options).map_err(Into::into)
 }

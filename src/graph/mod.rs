@@ -9,7 +9,7 @@
 //! never changes it.
 
 use crate::model::catalog::{
-    AttNum, Catalog, ConstraintDef, FunctionKey, ObjectName, Oid, TypeKind,
+    AttNum, Catalog, ConstraintDef, FunctionKey, ObjectName, Oid, RelKind, TypeKind,
 };
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -159,9 +159,19 @@ impl DependencyGraph {
                 if let Some(d) = &c.default {
                     let def = Node::Default(t.oid, c.attnum);
                     self.edge(def.clone(), col.clone(), DepKind::Auto);
-                    for s in catalog.sequences.values() {
-                        if default_uses_sequence(&d.sql, &s.name) {
-                            self.edge(def.clone(), Node::Sequence(s.oid), DepKind::Normal);
+                    if let Some((schema, name)) = nextval_target(&d.sql) {
+                        let schemas = match &schema {
+                            Some(s) => vec![s.as_str()],
+                            None => vec![t.name.schema.as_str(), "public"],
+                        };
+                        let found = schemas.into_iter().find_map(|s| {
+                            match catalog.relation(&ObjectName::new(s, &name)) {
+                                Some((RelKind::Sequence, oid)) => Some(oid),
+                                _ => None,
+                            }
+                        });
+                        if let Some(oid) = found {
+                            self.edge(def.clone(), Node::Sequence(oid), DepKind::Normal);
                         }
                     }
                 }
@@ -389,14 +399,71 @@ fn same_set(a: &[AttNum], b: &[AttNum]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.contains(x))
 }
 
+/// The sequence a default's `nextval('...')` names: its schema, if written,
+/// and its name (folded as regclass input is).
+pub fn nextval_target(sql: &str) -> Option<(Option<String>, String)> {
+    let at = sql.to_ascii_lowercase().find("nextval(")?;
+    let rest = sql.get(at + "nextval(".len()..)?.trim_start();
+    let literal = rest.strip_prefix('\'')?;
+    let end = literal.find('\'')?;
+    let text = &literal[..end];
+    let parts: Vec<String> = split_regclass(text);
+    match parts.as_slice() {
+        [name] => Some((None, name.clone())),
+        [schema, name] => Some((Some(schema.clone()), name.clone())),
+        [.., schema, name] => Some((Some(schema.clone()), name.clone())),
+        [] => None,
+    }
+}
+
+/// `a."B".c` as regclass input reads it: dotted parts, quoted ones kept,
+/// others folded to lower case.
+fn split_regclass(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c if quoted => cur.push(c),
+            c => cur.push(c.to_ascii_lowercase()),
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
 /// Whether a default expression calls `nextval` on `seq` (spelled qualified
 /// or not).
 pub fn default_uses_sequence(sql: &str, seq: &ObjectName) -> bool {
-    let lower = sql.to_ascii_lowercase();
-    if !lower.contains("nextval") {
-        return false;
+    nextval_target(sql)
+        .is_some_and(|(schema, name)| name == seq.name && schema.is_none_or(|s| s == seq.schema))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nextval_targets_are_read_like_regclass() {
+        assert_eq!(
+            nextval_target("nextval('public.users_id_seq'::regclass)"),
+            Some((Some("public".into()), "users_id_seq".into()))
+        );
+        assert_eq!(
+            nextval_target("NEXTVAL('Users_Seq')"),
+            Some((None, "users_seq".into()))
+        );
+        assert_eq!(
+            nextval_target(r#"nextval('"App"."My.Seq"'::regclass)"#),
+            Some((Some("App".into()), "My.Seq".into()))
+        );
+        assert_eq!(nextval_target("now()"), None);
     }
-    let qualified = format!("'{}.{}'", seq.schema, seq.name);
-    let bare = format!("'{}'", seq.name);
-    lower.contains(&qualified) || lower.contains(&bare)
 }
