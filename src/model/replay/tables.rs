@@ -748,30 +748,7 @@ impl Replay {
     }
 
     pub(super) fn set_not_null(&mut self, table: Oid, column: &str, on: bool, ctx: &mut Ctx) {
-        let tname = self.table_name(table);
-        let Some(c) = self
-            .catalog
-            .tables
-            .get_mut(&table)
-            .and_then(|t| t.column_mut(column))
-        else {
-            return ctx.missing(format!("column {column} of table {tname}"));
-        };
-        if c.not_null == on {
-            return;
-        }
-        let before = c.clone();
-        c.not_null = on;
-        let after = c.clone();
-        ctx.change(
-            Action::Alter,
-            ObjectRef::Column {
-                table: tname,
-                column: column.to_owned(),
-            },
-            Some(State::Column(before)),
-            Some(State::Column(after)),
-        );
+        self.alter_column(table, column, ctx, |c| c.not_null = on);
     }
 
     /// Applies `f` to a column and records the change.
