@@ -311,3 +311,34 @@ fn crates_io_verifies_and_reports_its_broken_downs() {
         report.seconds
     );
 }
+
+/// A DO block that creates a table through EXECUTE: the model cannot see
+/// it, and verify says so, with the object and a diff.
+#[test]
+fn drift_is_reported_with_the_object_and_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    write_migration(
+        dir.path(),
+        "001",
+        "CREATE TABLE a (id int);\nDO $$ BEGIN EXECUTE 'CREATE TABLE hidden (id int)'; END $$;\n",
+        None,
+    );
+    let options = verify::Options {
+        no_down: true,
+        ..Default::default()
+    };
+    let (_, report) = run(dir.path(), &options);
+    let m = &report.migrations[0];
+    let objects: Vec<&str> = m
+        .drift
+        .iter()
+        .map(|d| d.difference.object.as_str())
+        .collect();
+    assert!(objects.contains(&"table public.hidden"), "{objects:?}");
+    assert!(
+        m.drift_diff.contains("+CREATE TABLE public.hidden"),
+        "{}",
+        m.drift_diff
+    );
+    assert!(!report.ok());
+}

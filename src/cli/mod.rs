@@ -476,6 +476,11 @@ fn verify_text(report: &Report, server: &Server, base: &Path) -> String {
         }
         out.push_str(&format!("{} {}:\n", m.version, m.name));
         step("up", &m.up, &mut out);
+        if !m.drift_diff.is_empty() {
+            for line in m.drift_diff.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
         for d in &m.drift {
             let at = d
                 .statement

@@ -76,6 +76,10 @@ pub struct MigrationReport {
     pub up: Step,
     /// Model versus server after the up (only what is new at this migration).
     pub drift: Vec<Drift>,
+    /// When there is drift: a unified diff of the model's schema against the
+    /// server's, both as SQL.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub drift_diff: String,
     pub down: Option<Step>,
     /// What the down left behind or removed in excess, against the catalog
     /// before the up.
@@ -235,6 +239,7 @@ pub fn verify(
             name: mig.name.clone(),
             up,
             drift: Vec::new(),
+            drift_diff: String::new(),
             down: None,
             down_residue: Vec::new(),
             reapply: None,
@@ -270,6 +275,9 @@ pub fn verify(
             }
         }
         reported = current;
+        if !report.drift.is_empty() {
+            report.drift_diff = diff::unified(&expected, &after_up, ("model", "server"));
+        }
 
         if let (Some(down_script), false) = (&mig.down, options.no_down) {
             let parsed = m
