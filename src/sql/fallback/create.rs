@@ -424,7 +424,7 @@ fn aggregate(c: &mut Cursor<'_>, or_replace: bool) -> Option<Stmt> {
     } else {
         for mut param in c.sub(first.start, first.end).split_commas() {
             if param.eat_keyword("BASETYPE") {
-                param.expect(&Token::Eq)?;
+                param.require(&Token::Eq)?;
                 let ty = param.rest_as_text();
                 if !ty.eq_ignore_ascii_case("any") && !ty.eq_ignore_ascii_case("'any'") {
                     args.push(FunctionArg {

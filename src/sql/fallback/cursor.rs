@@ -191,7 +191,7 @@ impl<'a> Cursor<'a> {
         hit
     }
 
-    pub fn expect(&mut self, token: &Token) -> Option<()> {
+    pub fn require(&mut self, token: &Token) -> Option<()> {
         self.eat(token).then_some(())
     }
 

@@ -173,18 +173,18 @@ fn set_config(c: &mut Cursor<'_>) -> Option<Stmt> {
     if func.name != "set_config" || func.schema.as_deref().is_some_and(|s| s != "pg_catalog") {
         return None;
     }
-    c.expect(&Token::LParen)?;
+    c.require(&Token::LParen)?;
     let name = c.parse_string()?;
-    c.expect(&Token::Comma)?;
+    c.require(&Token::Comma)?;
     let value = c.parse_string()?;
-    c.expect(&Token::Comma)?;
+    c.require(&Token::Comma)?;
     let local = match c.peek_word_upper()?.as_str() {
         "TRUE" => true,
         "FALSE" => false,
         _ => return None,
     };
     c.next();
-    c.expect(&Token::RParen)?;
+    c.require(&Token::RParen)?;
     done(
         c,
         Stmt::Set {
@@ -219,7 +219,7 @@ fn set(c: &mut Cursor<'_>) -> Option<Stmt> {
     } else {
         let name = c.parse_name_parts()?.join(".");
         if !c.eat_keyword("TO") {
-            c.expect(&Token::Eq)?;
+            c.require(&Token::Eq)?;
         }
         name
     };
