@@ -161,6 +161,20 @@ fn configuration_is_found_in_a_parent_and_flags_override_it() {
 }
 
 #[test]
+fn keep_without_a_server_url_is_a_usage_error() {
+    let (code, _, err) = stdout(
+        turquoise(&root())
+            .env_remove("TURQUOISE_DATABASE_URL")
+            .args(["verify", "migrations-example", "--keep"]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--keep needs a server that outlives turquoise"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_configuration_names_the_key_and_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("turquoise.toml"), "migratons = \"db\"\n").unwrap();

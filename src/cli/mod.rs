@@ -286,6 +286,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .or(s.database_url.clone());
             let server = match &url {
                 Some(u) => Server::from_url(u)?,
+                None if *keep => {
+                    return Err(anyhow!(
+                        "--keep needs a server that outlives turquoise: the throwaway server verify starts without a URL is removed when it ends; give --database-url (or TURQUOISE_DATABASE_URL, or [verify] database_url)"
+                    ));
+                }
                 None => Server::start_throwaway()?,
             };
             let options = crate::pg::verify::Options {
