@@ -262,22 +262,7 @@ impl Replay {
                 names,
                 if_exists,
                 cascade,
-            } => {
-                for n in names {
-                    match self.resolve_relation(n) {
-                        Some((RelKind::Table, oid)) => {
-                            self.drop_nodes(Node::Table(oid), *cascade, ctx)
-                        }
-                        Some((kind, _)) => ctx.finding(
-                            "wrong-object-type",
-                            Severity::Error,
-                            format!("{n} is a {}, not a table", kind.describe()),
-                        ),
-                        None if *if_exists => {}
-                        None => ctx.missing(format!("table {n}")),
-                    }
-                }
-            }
+            } => self.drop_relations(names, RelKind::Table, *if_exists, *cascade, ctx),
             Stmt::CreateIndex(ci) => self.create_index(ci, ctx),
             Stmt::DropIndex {
                 names,
@@ -328,25 +313,12 @@ impl Replay {
                 if_exists,
                 cascade,
             } => {
-                for n in names {
-                    let want = if *materialized {
-                        RelKind::MaterializedView
-                    } else {
-                        RelKind::View
-                    };
-                    match self.resolve_relation(n) {
-                        Some((kind, oid)) if kind == want => {
-                            self.drop_nodes(Node::View(oid), *cascade, ctx)
-                        }
-                        Some((kind, _)) => ctx.finding(
-                            "wrong-object-type",
-                            Severity::Error,
-                            format!("{n} is a {}, not a {}", kind.describe(), want.describe()),
-                        ),
-                        None if *if_exists => {}
-                        None => ctx.missing(format!("{} {n}", want.describe())),
-                    }
-                }
+                let kind = if *materialized {
+                    RelKind::MaterializedView
+                } else {
+                    RelKind::View
+                };
+                self.drop_relations(names, kind, *if_exists, *cascade, ctx)
             }
             Stmt::AlterView {
                 name,
@@ -360,22 +332,7 @@ impl Replay {
                 names,
                 if_exists,
                 cascade,
-            } => {
-                for n in names {
-                    match self.resolve_relation(n) {
-                        Some((RelKind::Sequence, oid)) => {
-                            self.drop_nodes(Node::Sequence(oid), *cascade, ctx)
-                        }
-                        Some((kind, _)) => ctx.finding(
-                            "wrong-object-type",
-                            Severity::Error,
-                            format!("{n} is a {}, not a sequence", kind.describe()),
-                        ),
-                        None if *if_exists => {}
-                        None => ctx.missing(format!("sequence {n}")),
-                    }
-                }
-            }
+            } => self.drop_relations(names, RelKind::Sequence, *if_exists, *cascade, ctx),
             Stmt::CreateType(ct) => self.create_type(ct, ctx),
             Stmt::AlterType(at) => self.alter_type(at, ctx),
             Stmt::DropType {
@@ -548,6 +505,38 @@ impl Replay {
     }
 
     // ----- drops -----------------------------------------------------------
+
+    /// DROP TABLE / VIEW / MATERIALIZED VIEW / SEQUENCE: each name must be a
+    /// relation of `want`'s kind.
+    fn drop_relations(
+        &mut self,
+        names: &[QualifiedName],
+        want: RelKind,
+        if_exists: bool,
+        cascade: bool,
+        ctx: &mut Ctx,
+    ) {
+        for n in names {
+            match self.resolve_relation(n) {
+                Some((kind, oid)) if kind == want => {
+                    let node = match kind {
+                        RelKind::Table => Node::Table(oid),
+                        RelKind::View | RelKind::MaterializedView => Node::View(oid),
+                        RelKind::Sequence => Node::Sequence(oid),
+                        RelKind::Index => Node::Index(oid),
+                    };
+                    self.drop_nodes(node, cascade, ctx)
+                }
+                Some((kind, _)) => ctx.finding(
+                    "wrong-object-type",
+                    Severity::Error,
+                    format!("{n} is a {}, not a {}", kind.describe(), want.describe()),
+                ),
+                None if if_exists => {}
+                None => ctx.missing(format!("{} {n}", want.describe())),
+            }
+        }
+    }
 
     /// Drops `root` and what goes with it, or refuses (RESTRICT with
     /// dependents) with a finding.
