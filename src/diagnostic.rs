@@ -4,6 +4,7 @@
 //! and the run goes on. Nothing here prints; `report` and the CLI decide how
 //! findings look.
 
+use crate::classify::{Compatibility, LockMode, Rewrite};
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -70,6 +71,26 @@ pub struct Finding {
     pub location: Location,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// What the linter knows of the statement the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Box<Detail>>,
+}
+
+/// The statement behind a lint finding: which migration, which statement,
+/// and how the classifier saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    pub version: String,
+    /// 1-based position of the statement in its script.
+    pub statement: usize,
+    pub compatibility: Option<Compatibility>,
+    /// The strongest lock on a relation that existed before the migration.
+    pub lock: Option<LockMode>,
+    /// The relation that lock is on.
+    pub table: Option<String>,
+    pub rewrite: Option<Rewrite>,
+    /// Other objects affected, in words.
+    pub impact: Vec<String>,
 }
 
 impl Finding {
@@ -85,6 +106,7 @@ impl Finding {
             message: message.into(),
             location,
             help: None,
+            detail: None,
         }
     }
 

@@ -7,7 +7,7 @@
 use crate::diagnostic::Finding;
 use crate::model::{Catalog, Effect, Replay};
 use crate::source::{self, Discovery, Layout, Migration, SourceError};
-use crate::sql::{self, ParsedScript, StatementKind};
+use crate::sql::{self, ParsedScript, Statement, StatementKind};
 use std::path::Path;
 
 /// How to read and replay a history.
@@ -105,8 +105,48 @@ pub fn load(dir: &Path, options: &Options) -> Result<History, HistoryError> {
     replay(discovery, options)
 }
 
+/// Watches a replay as it goes: the linter classifies each statement
+/// against the schema as it was just before it, which no finished
+/// [`History`] can give back. Every method has an empty default.
+pub trait Observer {
+    /// A migration is about to be replayed; `replay` holds the schema before it.
+    fn migration_start(&mut self, _migration: &Migration, _replay: &Replay) {}
+    /// `statement` (number `index` of the up script) is about to be applied.
+    fn before_statement(&mut self, _index: usize, _statement: &Statement, _replay: &mut Replay) {}
+    /// `statement` was applied with `effect`.
+    fn after_statement(
+        &mut self,
+        _index: usize,
+        _statement: &Statement,
+        _effect: &Effect,
+        _replay: &Replay,
+    ) {
+    }
+    /// The migration's up script has been replayed.
+    fn migration_end(
+        &mut self,
+        _migration: &Migration,
+        _up: &ParsedScript,
+        _down: Option<&ParsedScript>,
+        _replay: &Replay,
+    ) {
+    }
+}
+
+struct NoObserver;
+impl Observer for NoObserver {}
+
 /// Replays discovered migrations.
 pub fn replay(discovery: Discovery, options: &Options) -> Result<History, HistoryError> {
+    replay_observed(discovery, options, &mut NoObserver)
+}
+
+/// Replays discovered migrations, telling `observer` about each step.
+pub fn replay_observed(
+    discovery: Discovery,
+    options: &Options,
+    observer: &mut dyn Observer,
+) -> Result<History, HistoryError> {
     let Discovery {
         layout,
         migrations,
@@ -131,16 +171,20 @@ pub fn replay(discovery: Discovery, options: &Options) -> Result<History, Histor
         if let Some(d) = &down {
             findings.extend(d.findings.iter().cloned());
         }
+        observer.migration_start(&migration, &replay);
         let mut effects = Vec::with_capacity(up.statements.len());
-        for st in &up.statements {
+        for (index, st) in up.statements.iter().enumerate() {
+            observer.before_statement(index, st, &mut replay);
             let effect = match &st.kind {
                 StatementKind::Parsed(stmt) => replay.apply(stmt, &st.location),
                 _ => Effect::default(),
             };
+            observer.after_statement(index, st, &effect, &replay);
             findings.extend(effect.findings.iter().cloned());
             effects.push(effect);
         }
         replay.end_transaction();
+        observer.migration_end(&migration, &up, down.as_ref(), &replay);
         let stop = options.at.as_ref() == Some(&migration.version.text);
         let (up, down, effects) = if options.keep_statements {
             (up, down, effects)

@@ -18,12 +18,15 @@
 //! assert!(sql.contains("CREATE SEQUENCE public.users_id_seq"));
 //! ```
 
+pub mod classify;
 pub mod cli;
 pub mod diagnostic;
 pub mod graph;
 pub mod history;
+pub mod lint;
 pub mod model;
 pub mod pg;
 pub mod report;
+pub mod rules;
 pub mod source;
 pub mod sql;

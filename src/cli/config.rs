@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 /// The name of the configuration file.
 pub const FILE_NAME: &str = "turquoise.toml";
 
-/// The PostgreSQL major assumed when none is configured: the oldest major
-/// the PostgreSQL community still supports (14 reached end of life in
-/// November 2026).
-pub const DEFAULT_PG_VERSION: u32 = 15;
+pub use crate::classify::DEFAULT_PG_VERSION;
 
 /// The majors turquoise knows the behaviour of.
 pub const PG_VERSIONS: std::ops::RangeInclusive<u32> = 12..=18;
@@ -24,6 +21,7 @@ struct RawConfig {
     pg_version: Option<u32>,
     search_path: Option<SearchPath>,
     verify: Option<RawVerify>,
+    rules: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +49,8 @@ pub struct FileConfig {
     pub search_path: Option<Vec<String>>,
     /// `[verify] database_url`: the server `verify` uses.
     pub database_url: Option<String>,
+    /// `[rules]`: a severity (`error`, `warning`, `hint`) or `off` per rule.
+    pub rules: std::collections::BTreeMap<String, crate::lint::Level>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,8 +135,27 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
             "schema names must not be empty".to_owned(),
         ));
     }
+    let mut rules = std::collections::BTreeMap::new();
+    for (name, level) in raw.rules.unwrap_or_default() {
+        if crate::rules::find(&name).is_none() {
+            return Err(value_error(
+                "rules",
+                format!("no rule is called `{name}`; `turquoise rules` lists them"),
+            ));
+        }
+        let Some(level) = crate::lint::Level::parse(&level) else {
+            return Err(value_error(
+                "rules",
+                format!(
+                    "`{name} = \"{level}\"`: expected \"error\", \"warning\", \"hint\" or \"off\""
+                ),
+            ));
+        };
+        rules.insert(name, level);
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     Ok(FileConfig {
+        rules,
         path: path.to_path_buf(),
         migrations: raw.migrations.map(|m| base.join(m)),
         layout,
@@ -196,6 +215,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.database_url.as_deref(), Some("postgresql://localhost/x"));
+        let c = parse_str("[rules]\ndropping-column = \"warning\"\ndropping-table = \"off\"\n")
+            .unwrap();
+        assert_eq!(
+            c.rules.get("dropping-column"),
+            Some(&crate::lint::Level::On(
+                crate::diagnostic::Severity::Warning
+            ))
+        );
+        assert_eq!(
+            c.rules.get("dropping-table"),
+            Some(&crate::lint::Level::Off)
+        );
         assert_eq!(c.migrations, Some(PathBuf::from("/p/db/migrations")));
         assert_eq!(c.layout, Some(Layout::Diesel));
         assert_eq!(c.pg_version, Some(16));
@@ -226,5 +257,13 @@ mod tests {
         );
         let e = parse_str("pg_version = \"16\"\n").unwrap_err().to_string();
         assert!(e.contains("pg_version"), "{e}");
+        let e = parse_str("[rules]\nno-such-rule = \"off\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`rules`") && e.contains("no-such-rule"), "{e}");
+        let e = parse_str("[rules]\ndropping-column = \"loud\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("loud"), "{e}");
     }
 }

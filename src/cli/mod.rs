@@ -6,6 +6,7 @@
 //! tool could not do its job (bad flag, unreadable directory, bad config).
 
 pub mod config;
+mod lint;
 
 use crate::diagnostic::{Finding, Severity};
 use crate::history::{self, History};
@@ -34,6 +35,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Lint migrations: classify every change (expand, contract, data),
+    /// with its locks and rewrites, and report what breaks a zero-downtime
+    /// deploy.
+    Lint(lint::LintArgs),
+    /// List the lint rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's name, e.g. `dropping-column`.
+        rule: String,
+    },
     /// List the migrations found in a directory, in order.
     Migrations {
         #[command(flatten)]
@@ -142,9 +158,21 @@ pub struct Settings {
     pub layout: Option<Layout>,
     pub search_path: Vec<String>,
     pub pg_version: u32,
+    /// Rule levels from `[rules]`.
+    pub rules: std::collections::BTreeMap<String, crate::lint::Level>,
 }
 
 fn settings(cli_config: Option<&Path>, source: &SourceArgs) -> Result<Settings> {
+    settings_from(cli_config, source, source.dir.clone())
+}
+
+/// Settings with the migrations directory given separately (`lint` takes
+/// paths where other commands take DIR).
+fn settings_from(
+    cli_config: Option<&Path>,
+    source: &SourceArgs,
+    dir: Option<PathBuf>,
+) -> Result<Settings> {
     let file = match cli_config {
         Some(p) => Some(config::load(p)?),
         None => {
@@ -153,7 +181,7 @@ fn settings(cli_config: Option<&Path>, source: &SourceArgs) -> Result<Settings> 
         }
     };
     let file = file.unwrap_or_default();
-    let dir = match (&source.dir, &file.migrations) {
+    let dir = match (&dir, &file.migrations) {
         (Some(d), _) => d.clone(),
         (None, Some(d)) => d.clone(),
         (None, None) if Path::new("migrations").is_dir() => PathBuf::from("migrations"),
@@ -179,6 +207,7 @@ fn settings(cli_config: Option<&Path>, source: &SourceArgs) -> Result<Settings> 
             .pg_version
             .or(file.pg_version)
             .unwrap_or(config::DEFAULT_PG_VERSION),
+        rules: file.rules.clone(),
     })
 }
 
@@ -216,6 +245,9 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
+        Command::Lint(args) => lint::run_lint(&cli, args),
+        Command::Rules { format } => lint::run_rules(matches!(format, ListFormat::Json)),
+        Command::Explain { rule } => lint::run_explain(rule),
         Command::Migrations { source, format } => {
             let s = settings(cli.config.as_deref(), source)?;
             let history = load(&s, None)?;

@@ -47,6 +47,36 @@ pub struct DependencyGraph {
     index: HashMap<Node, NodeIndex>,
 }
 
+/// A node in words, for messages: `column public.users.email`.
+pub fn describe(catalog: &Catalog, node: &Node) -> String {
+    let rel = |o: &Oid| {
+        catalog
+            .relation_name(*o)
+            .map_or_else(|| format!("#{o}"), ToString::to_string)
+    };
+    let col = |o: &Oid, a: &AttNum| {
+        catalog
+            .tables
+            .get(o)
+            .map_or("?", |t| t.column_name(*a))
+            .to_owned()
+    };
+    match node {
+        Node::Schema(s) => format!("schema {s}"),
+        Node::Extension(e) => format!("extension {e}"),
+        Node::Table(o) => format!("table {}", rel(o)),
+        Node::Column(o, a) => format!("column {}.{}", rel(o), col(o, a)),
+        Node::Default(o, a) => format!("default of column {}.{}", rel(o), col(o, a)),
+        Node::Constraint(o, n) => format!("constraint {n} on {}", rel(o)),
+        Node::Index(o) => format!("index {}", rel(o)),
+        Node::View(o) => format!("view {}", rel(o)),
+        Node::Sequence(o) => format!("sequence {}", rel(o)),
+        Node::Type(n) => format!("type {n}"),
+        Node::Function(k) => format!("function {k}"),
+        Node::Trigger(o, n) => format!("trigger {n} on {}", rel(o)),
+    }
+}
+
 /// What dropping an object takes with it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DropSet {

@@ -150,13 +150,15 @@ impl Replay {
         }
     }
 
-    fn resolve_relation(&self, name: &QualifiedName) -> Option<(RelKind, Oid)> {
+    /// The relation `name` means under the current search_path.
+    pub fn resolve_relation(&self, name: &QualifiedName) -> Option<(RelKind, Oid)> {
         self.lookup_schemas(name)
             .into_iter()
             .find_map(|s| self.catalog.relation(&ObjectName::new(s, &name.name)))
     }
 
-    fn resolve_table(&self, name: &QualifiedName) -> Option<Oid> {
+    /// The table `name` means under the current search_path.
+    pub fn resolve_table(&self, name: &QualifiedName) -> Option<Oid> {
         match self.resolve_relation(name) {
             Some((RelKind::Table, oid)) => Some(oid),
             _ => None,
@@ -563,34 +565,7 @@ impl Replay {
 
     /// A node in words, for messages.
     fn describe(&self, node: &Node) -> String {
-        match node {
-            Node::Schema(s) => format!("schema {s}"),
-            Node::Extension(e) => format!("extension {e}"),
-            Node::Table(o) => format!("table {}", self.table_name(*o)),
-            Node::Column(o, a) => {
-                let col = self
-                    .catalog
-                    .tables
-                    .get(o)
-                    .map_or("?", |t| t.column_name(*a));
-                format!("column {}.{col}", self.table_name(*o))
-            }
-            Node::Default(o, a) => {
-                let col = self
-                    .catalog
-                    .tables
-                    .get(o)
-                    .map_or("?", |t| t.column_name(*a));
-                format!("default of column {}.{col}", self.table_name(*o))
-            }
-            Node::Constraint(o, n) => format!("constraint {n} on {}", self.table_name(*o)),
-            Node::Index(o) => format!("index {}", self.table_name(*o)),
-            Node::View(o) => format!("view {}", self.table_name(*o)),
-            Node::Sequence(o) => format!("sequence {}", self.table_name(*o)),
-            Node::Type(n) => format!("type {n}"),
-            Node::Function(k) => format!("function {k}"),
-            Node::Trigger(o, n) => format!("trigger {n} on {}", self.table_name(*o)),
-        }
+        crate::graph::describe(&self.catalog, node)
     }
 
     /// Removes nodes from the catalog, recording a change for each object

@@ -1,8 +1,118 @@
-//! Presenting findings: text for people, JSON for machines. Nothing here
-//! decides anything; it only formats what it is given.
+//! Presenting findings: text for people, JSON for machines, and the
+//! formats CI systems read. One file per lint format. Nothing here decides
+//! anything; it only formats what it is given.
 
-use crate::diagnostic::Finding;
-use std::path::Path;
+pub mod json;
+
+use crate::diagnostic::{Finding, LineIndex, Severity};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The output formats of `lint` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Code frames for people.
+    Text,
+    /// Stable JSON (docs/output.md).
+    Json,
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub migrations: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub hints: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding], migrations: usize) -> Self {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            migrations,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            hints: count(Severity::Hint),
+        }
+    }
+}
+
+/// A finding with what every format needs worked out: the file as shown
+/// (relative to the base folder) and where the statement ends.
+pub struct Row<'a> {
+    pub finding: &'a Finding,
+    pub file: String,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// The whole text of the file, when known (for code frames).
+    pub source: Option<&'a str>,
+}
+
+/// Works out rows for findings; `sources` holds the text of their files.
+pub fn rows<'a>(
+    findings: &'a [Finding],
+    sources: &'a HashMap<PathBuf, Arc<str>>,
+    base: &Path,
+) -> Vec<Row<'a>> {
+    let mut indexes: HashMap<&Path, LineIndex> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let source = sources.get(&f.location.path).map(|s| &**s);
+            let (end_line, end_column) = match source {
+                Some(text) if f.location.line != 0 => indexes
+                    .entry(&f.location.path)
+                    .or_insert_with(|| LineIndex::new(text))
+                    .line_col(text, f.location.end),
+                _ => (f.location.line, f.location.column),
+            };
+            Row {
+                finding: f,
+                file: shown_path(&f.location.path, base).display().to_string(),
+                end_line,
+                end_column,
+                source,
+            }
+        })
+        .collect()
+}
+
+/// A path relative to `base` when inside it, and never empty: a finding
+/// about the folder itself names the folder.
+pub fn shown_path<'a>(path: &'a Path, base: &Path) -> &'a Path {
+    path.strip_prefix(base)
+        .ok()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(path)
+}
+
+/// Renders lint findings in `format`.
+pub fn render(format: Format, rows: &[Row], summary: Summary, _color: bool) -> String {
+    match format {
+        Format::Text => {
+            let findings: Vec<Finding> = rows.iter().map(|r| r.finding.clone()).collect();
+            let mut out = text(&findings, Path::new(""));
+            out.push_str(&summary_line(summary));
+            out
+        }
+        Format::Json => json::render(rows, summary),
+    }
+}
+
+/// `3 errors, 1 warning, 0 hints in 12 migrations`.
+pub fn summary_line(s: Summary) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {} in {}\n",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.hints, "hint"),
+        plural(s.migrations, "migration")
+    )
+}
 
 /// Findings as text, one per line, paths shown relative to `base` when
 /// they are inside it.
@@ -11,13 +121,7 @@ pub fn text(findings: &[Finding], base: &Path) -> String {
     for f in findings {
         // Relative to the migrations folder, but never empty: a finding
         // about the folder itself names the folder.
-        let path = f
-            .location
-            .path
-            .strip_prefix(base)
-            .ok()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(&f.location.path);
+        let path = shown_path(&f.location.path, base);
         if f.location.line == 0 {
             out.push_str(&format!("{}", path.display()));
         } else {

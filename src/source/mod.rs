@@ -602,6 +602,26 @@ pub(crate) fn is_blank_sql(sql: &str) -> bool {
     true
 }
 
+/// One SQL file read on its own (`turquoise lint some.sql`, or standard
+/// input): a migration whose version comes from the file name's leading
+/// digits. No framework is known to wrap it in a transaction, so only its
+/// own BEGIN opens one (as squawk assumes by default).
+pub fn single(path: PathBuf, text: Arc<str>) -> Migration {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (version, name) = version::prefixed(&stem);
+    Migration {
+        version,
+        name,
+        up: Script::whole(path, text),
+        down: None,
+        transaction: false,
+        repeatable: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_blank_sql;

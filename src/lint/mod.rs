@@ -1,0 +1,408 @@
+//! The linter: replays a whole history, classifies the statements of the
+//! migrations being linted against the schema just before each, runs the
+//! rule catalog on them, and applies configuration and ignore comments.
+//!
+//! Every migration is replayed, linted or not, so "an existing table" means
+//! one the history created earlier. Objects the history never created are
+//! taken to exist already, with rows (see [`assume`]), so a lone file or a
+//! partial history still gets its lock and compatibility findings.
+
+mod assume;
+mod suppress;
+
+use crate::classify::{Before, Classifier};
+use crate::diagnostic::{Detail, Finding, Location, Severity};
+use crate::history::{self, History, HistoryError, Observer, Options};
+use crate::model::catalog::Catalog;
+use crate::model::{Effect, Replay};
+use crate::rules::{self, Check, DownReplay, MigrationInput, StatementInput, StatementRecord};
+use crate::source::{Discovery, Migration};
+use crate::sql::{ParsedScript, Statement, StatementKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A rule's configured level: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        Some(match text {
+            "off" => Level::Off,
+            "hint" => Level::On(Severity::Hint),
+            "warning" => Level::On(Severity::Warning),
+            "error" => Level::On(Severity::Error),
+            _ => return None,
+        })
+    }
+}
+
+/// Which migrations to report on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Selection {
+    #[default]
+    All,
+    /// Those whose up or down script is one of these files.
+    Files(Vec<PathBuf>),
+    /// Those after this version.
+    Since(String),
+}
+
+/// How to lint.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub history: Options,
+    pub pg_version: u32,
+    /// Severity overrides and rules turned off, by rule name.
+    pub levels: BTreeMap<String, Level>,
+    pub selection: Selection,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            history: Options::default(),
+            pg_version: crate::classify::DEFAULT_PG_VERSION,
+            levels: BTreeMap::new(),
+            selection: Selection::All,
+        }
+    }
+}
+
+/// What a lint run produced.
+#[derive(Debug)]
+pub struct LintResult {
+    /// Sorted by file, then position.
+    pub findings: Vec<Finding>,
+    /// The text of every file a finding points into, for code frames.
+    pub sources: HashMap<PathBuf, Arc<str>>,
+    /// How many migrations were linted.
+    pub linted: usize,
+    /// How many migrations were replayed.
+    pub replayed: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    #[error("no migration has version {0}")]
+    UnknownVersion(String),
+}
+
+/// Lints the migrations discovered in a folder (or built from files).
+pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, LintError> {
+    let selected: HashSet<String> = select(&discovery.migrations, &options.selection)?;
+    let mut observer = Linter {
+        options,
+        selected: &selected,
+        current: None,
+        assumed: assume::Assumed::default(),
+        findings: Vec::new(),
+        sources: HashMap::new(),
+        ranges: HashMap::new(),
+    };
+    let mut history_options = options.history.clone();
+    history_options.keep_statements = false;
+    history_options.parse_downs = true;
+    let history = history::replay_observed(discovery, &history_options, &mut observer)?;
+    let linted = selected.len();
+    Ok(observer.finish(history, linted))
+}
+
+fn select(migrations: &[Migration], selection: &Selection) -> Result<HashSet<String>, LintError> {
+    Ok(match selection {
+        Selection::All => migrations.iter().map(|m| m.version.text.clone()).collect(),
+        Selection::Files(files) => {
+            let wanted: HashSet<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+            migrations
+                .iter()
+                .filter(|m| {
+                    wanted.contains(&canonical(&m.up.path))
+                        || m.down
+                            .as_ref()
+                            .is_some_and(|d| wanted.contains(&canonical(&d.path)))
+                        || m.up
+                            .path
+                            .parent()
+                            .is_some_and(|p| wanted.contains(&canonical(p)))
+                })
+                .map(|m| m.version.text.clone())
+                .collect()
+        }
+        Selection::Since(v) => {
+            let Some(pos) = migrations.iter().position(|m| &m.version.text == v) else {
+                return Err(LintError::UnknownVersion(v.clone()));
+            };
+            migrations[pos + 1..]
+                .iter()
+                .map(|m| m.version.text.clone())
+                .collect()
+        }
+    })
+}
+
+fn canonical(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The migration being linted.
+struct Current {
+    migration: Migration,
+    classifier: Classifier,
+    before_catalog: Catalog,
+    pending: Option<Before>,
+    records: Vec<StatementRecord>,
+}
+
+struct Linter<'a> {
+    options: &'a LintOptions,
+    selected: &'a HashSet<String>,
+    current: Option<Current>,
+    assumed: assume::Assumed,
+    findings: Vec<Finding>,
+    sources: HashMap<PathBuf, Arc<str>>,
+    /// Byte ranges of the statements of every linted up script.
+    ranges: HashMap<PathBuf, Vec<(usize, usize)>>,
+}
+
+impl Linter<'_> {
+    fn finish(mut self, history: History, linted: usize) -> LintResult {
+        let replayed = history.migrations.len();
+        let everything = self.options.selection == Selection::All;
+        let mut findings: Vec<Finding> = history
+            .findings
+            .into_iter()
+            .filter(|f| everything || self.sources.contains_key(&f.location.path))
+            .collect();
+        findings.append(&mut self.findings);
+        // Ignore comments, per linted file.
+        let mut ignores = Vec::new();
+        let mut paths: Vec<&PathBuf> = self.sources.keys().collect();
+        paths.sort();
+        for path in paths {
+            let ranges = self.ranges.get(path).map_or(&[][..], Vec::as_slice);
+            ignores.extend(suppress::parse(path, &self.sources[path], ranges));
+        }
+        suppress::apply(&mut findings, &mut ignores);
+        // Configured levels.
+        findings.retain_mut(|f| match self.options.levels.get(f.code) {
+            Some(Level::Off) => false,
+            Some(Level::On(s)) => {
+                f.severity = *s;
+                true
+            }
+            None => true,
+        });
+        findings.sort_by(|a, b| {
+            (&a.location.path, a.location.line, a.location.column, a.code).cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.column,
+                b.code,
+            ))
+        });
+        findings.dedup();
+        LintResult {
+            findings,
+            sources: self.sources,
+            linted,
+            replayed,
+        }
+    }
+}
+
+fn to_finding(
+    rule: &rules::Rule,
+    v: rules::Violation,
+    location: &Location,
+    detail: Option<Detail>,
+) -> Finding {
+    let mut f = Finding::new(
+        rule.name,
+        rule.severity,
+        v.location.unwrap_or_else(|| location.clone()),
+        v.message,
+    );
+    f.help = v.help;
+    f.detail = detail.map(Box::new);
+    f
+}
+
+fn detail_of(version: &str, index: usize, c: &crate::classify::Classification) -> Detail {
+    let lock = c.hazards.strongest();
+    Detail {
+        version: version.to_owned(),
+        statement: index + 1,
+        compatibility: Some(c.compatibility),
+        lock: lock.map(|l| l.mode),
+        table: lock.map(|l| l.table.to_string()),
+        rewrite: c.hazards.rewrite,
+        impact: c.impact().into_iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Replays a down script on a copy of the schema after the up, and compares
+/// the result with the schema before the up.
+fn replay_down(down: &ParsedScript, replay: &Replay, before: &Catalog) -> DownReplay {
+    let mut r = Replay::new(replay.search_path().to_vec());
+    r.catalog = replay.catalog.clone();
+    let mut problems = Vec::new();
+    for st in &down.statements {
+        if let StatementKind::Parsed(stmt) = &st.kind {
+            problems.extend(
+                r.apply(stmt, &st.location)
+                    .findings
+                    .into_iter()
+                    .filter(|f| f.severity >= Severity::Warning),
+            );
+        }
+    }
+    r.end_transaction();
+    DownReplay {
+        problems,
+        residue: crate::model::diff::compare(before, &r.catalog),
+    }
+}
+
+impl Observer for Linter<'_> {
+    fn migration_start(&mut self, migration: &Migration, replay: &Replay) {
+        self.current = self
+            .selected
+            .contains(&migration.version.text)
+            .then(|| Current {
+                migration: migration.clone(),
+                classifier: Classifier::new(self.options.pg_version, migration.transaction),
+                before_catalog: replay.catalog.clone(),
+                pending: None,
+                records: Vec::new(),
+            });
+        if self.current.is_some() {
+            self.sources
+                .insert(migration.up.path.clone(), migration.up.text.clone());
+            if let Some(d) = &migration.down {
+                self.sources.insert(d.path.clone(), d.text.clone());
+            }
+        }
+    }
+
+    fn before_statement(&mut self, _index: usize, statement: &Statement, replay: &mut Replay) {
+        if self.current.is_some() {
+            self.ranges
+                .entry(statement.location.path.clone())
+                .or_default()
+                .push((statement.location.start, statement.location.end));
+        }
+        let StatementKind::Parsed(stmt) = &statement.kind else {
+            return;
+        };
+        let hints = self.assumed.prepare(stmt, &statement.location, replay);
+        if let Some(cur) = &mut self.current {
+            cur.pending = Some(cur.classifier.before(stmt, replay));
+            self.findings.extend(hints);
+        }
+    }
+
+    fn after_statement(
+        &mut self,
+        index: usize,
+        statement: &Statement,
+        effect: &Effect,
+        replay: &Replay,
+    ) {
+        self.assumed.observe(effect);
+        let StatementKind::Parsed(stmt) = &statement.kind else {
+            return;
+        };
+        let Some(cur) = &mut self.current else {
+            return;
+        };
+        let Some(before) = cur.pending.take() else {
+            return;
+        };
+        let classification = cur
+            .classifier
+            .classify(stmt, before, &effect.changes, replay);
+        let text = &cur.migration.up.text;
+        let sql = text
+            .get(statement.location.start..statement.location.end)
+            .unwrap_or("");
+        let input = StatementInput {
+            migration: &cur.migration,
+            index,
+            location: &statement.location,
+            sql,
+            stmt,
+            classification: &classification,
+            context: &cur.classifier.context,
+            replay,
+            pg_version: self.options.pg_version,
+        };
+        let detail = detail_of(&cur.migration.version.text, index, &classification);
+        for rule in rules::RULES {
+            if let Check::Statement(check) = rule.check {
+                for v in check(&input) {
+                    self.findings.push(to_finding(
+                        rule,
+                        v,
+                        &statement.location,
+                        Some(detail.clone()),
+                    ));
+                }
+            }
+        }
+        cur.classifier.advance(
+            index,
+            stmt,
+            &classification.hazards,
+            &effect.changes,
+            replay,
+        );
+        cur.records.push(StatementRecord {
+            index,
+            location: statement.location.clone(),
+            stmt: stmt.clone(),
+            classification,
+            in_transaction: cur.classifier.context.in_transaction,
+        });
+    }
+
+    fn migration_end(
+        &mut self,
+        migration: &Migration,
+        _up: &ParsedScript,
+        down: Option<&ParsedScript>,
+        replay: &Replay,
+    ) {
+        let Some(cur) = self.current.take() else {
+            return;
+        };
+        let down_replay = down
+            .filter(|_| migration.has_down())
+            .map(|d| replay_down(d, replay, &cur.before_catalog));
+        let input = MigrationInput {
+            migration,
+            statements: &cur.records,
+            before: &cur.before_catalog,
+            after: &replay.catalog,
+            down: down_replay.as_ref(),
+            pg_version: self.options.pg_version,
+        };
+        let mut out = Vec::new();
+        for rule in rules::RULES {
+            if let Check::Migration(f) = rule.check {
+                for v in f(&input) {
+                    out.push((*rule, v));
+                }
+            }
+        }
+        let file = Location::file(migration.up.path.clone());
+        for (rule, v) in out {
+            self.findings.push(to_finding(rule, v, &file, None));
+        }
+    }
+}
