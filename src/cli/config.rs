@@ -215,16 +215,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.database_url.as_deref(), Some("postgresql://localhost/x"));
-        let c = parse_str("[rules]\ndropping-column = \"warning\"\ndropping-table = \"off\"\n")
+        let r = parse_str("[rules]\ndropping-column = \"warning\"\ndropping-table = \"off\"\n")
             .unwrap();
         assert_eq!(
-            c.rules.get("dropping-column"),
+            r.rules.get("dropping-column"),
             Some(&crate::lint::Level::On(
                 crate::diagnostic::Severity::Warning
             ))
         );
         assert_eq!(
-            c.rules.get("dropping-table"),
+            r.rules.get("dropping-table"),
             Some(&crate::lint::Level::Off)
         );
         assert_eq!(c.migrations, Some(PathBuf::from("/p/db/migrations")));
