@@ -3,6 +3,16 @@
 //! scans, loses data or must run outside a transaction block, on the target
 //! major version. `tests/lock_trace.rs` checks this table against what a
 //! real server does.
+//!
+//! Sources: the lock modes and the statements that take each, in "Explicit
+//! Locking" (<https://www.postgresql.org/docs/current/explicit-locking.html>);
+//! the lock of each subcommand, in ALTER TABLE
+//! (<https://www.postgresql.org/docs/current/sql-altertable.html>, and the
+//! page of each older major for the changes in 11, 12 and 14); the reference
+//! page of each other statement (CREATE / DROP / ALTER INDEX, REINDEX,
+//! REFRESH MATERIALIZED VIEW, CREATE TRIGGER, LOCK, COMMENT...). Where the
+//! pages are silent (the tables a statement locks besides its target), the
+//! server's behaviour as the trace test sees it.
 
 use super::types::{type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
