@@ -174,6 +174,7 @@ const CASES: &[Case] = &[
     case(&[], "ALTER TABLE t ALTER COLUMN n SET (n_distinct = 100)"),
     case(&[], "ALTER TABLE t ALTER COLUMN note SET STORAGE EXTERNAL"),
     case(&[], "ALTER TABLE t DROP COLUMN note"),
+    case(&[FK], "ALTER TABLE t DROP COLUMN parent_id"),
     case(&[], "ALTER TABLE t RENAME COLUMN n TO m"),
     // Constraints
     case(
@@ -195,6 +196,7 @@ const CASES: &[Case] = &[
         "ALTER TABLE t ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID",
     ),
     case(&[FK], "ALTER TABLE t VALIDATE CONSTRAINT t_parent_fk"),
+    case(&[FK], "ALTER TABLE t DROP CONSTRAINT t_parent_fk"),
     case(&[], "ALTER TABLE t ADD CONSTRAINT t_n_key UNIQUE (n)"),
     case(
         &[UNIQUE_INDEX],
@@ -245,6 +247,7 @@ const CASES: &[Case] = &[
     case(&[], "TRUNCATE t"),
     case(&[CHILD], "TRUNCATE child"),
     case(&[], "DROP TABLE t"),
+    case(&[CHILD], "DROP TABLE child"),
     case(
         &[],
         "CREATE TABLE c (id int PRIMARY KEY, parent_id int REFERENCES parent (id))",

@@ -17,7 +17,7 @@
 use super::types::{type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
-use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind};
+use crate::model::catalog::{Constraint, ConstraintDef, ObjectName, Oid, RelKind};
 use crate::sql::ir::{
     AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, ConstraintKind, QualifiedName,
     Stmt, TableConstraint, TableElement,
@@ -62,6 +62,31 @@ impl Builder<'_> {
             l.mode = l.mode.max(mode);
         } else {
             self.h.locks.push(TableLock { table, mode, new });
+        }
+    }
+
+    /// Dropping a foreign key drops its triggers on the referenced table,
+    /// which takes ACCESS EXCLUSIVE there (not the SHARE ROW EXCLUSIVE that
+    /// adding one takes). `which` picks the constraints of table `oid` the
+    /// statement drops.
+    fn drop_foreign_keys(&mut self, oid: Oid, which: impl Fn(&Constraint) -> bool) {
+        let refs: Vec<Oid> = self
+            .replay
+            .catalog
+            .tables
+            .get(&oid)
+            .into_iter()
+            .flat_map(|t| &t.constraints)
+            .filter(|c| which(c))
+            .filter_map(|c| match &c.kind {
+                ConstraintDef::ForeignKey { ref_table, .. } if *ref_table != oid => {
+                    Some(*ref_table)
+                }
+                _ => None,
+            })
+            .collect();
+        for r in refs {
+            self.lock_oid(r, AccessExclusive);
         }
     }
 
@@ -115,8 +140,9 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
         Stmt::AlterTable(at) => alter_table(&mut b, &at.name, &at.ops),
         Stmt::DropTable { names, .. } => {
             for n in names {
-                if let Some((_, existing)) = b.lock(n, AccessExclusive) {
+                if let Some((oid, existing)) = b.lock(n, AccessExclusive) {
                     b.h.data_loss |= existing;
+                    b.drop_foreign_keys(oid, |_| true);
                 }
             }
         }
@@ -429,7 +455,15 @@ fn alter_table_op(
                 }
             }
         }
-        O::DropColumn { .. } => b.h.data_loss |= existing,
+        O::DropColumn { name: c, .. } => {
+            b.h.data_loss |= existing;
+            if let Some(col) = column(c) {
+                b.drop_foreign_keys(oid, |k| match &k.kind {
+                    ConstraintDef::ForeignKey { columns, .. } => columns.contains(&col.attnum),
+                    _ => false,
+                });
+            }
+        }
         O::AlterColumnType {
             column: c,
             data_type,
@@ -474,12 +508,7 @@ fn alter_table_op(
             b.scan(existing);
         }
         O::DropConstraint { name: cname, .. } => {
-            if let Some(t) = b.replay.catalog.tables.get(&oid)
-                && let Some(c) = t.constraint(cname)
-                && let ConstraintDef::ForeignKey { ref_table, .. } = c.kind
-            {
-                b.lock_oid(ref_table, ShareRowExclusive);
-            }
+            b.drop_foreign_keys(oid, |k| k.name == *cname);
         }
         O::AttachPartition { partition, .. } => {
             let existing_part = b.lock(partition, AccessExclusive).is_some_and(|(_, e)| e);

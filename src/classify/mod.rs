@@ -215,9 +215,17 @@ pub struct Hazards {
 }
 
 impl Hazards {
-    /// The strongest lock on a relation that existed before the migration.
+    /// The strongest lock on a relation that existed before the migration;
+    /// of equally strong ones, the first taken (the statement's target,
+    /// which messages name).
     pub fn strongest(&self) -> Option<&TableLock> {
-        self.locks.iter().filter(|l| !l.new).max_by_key(|l| l.mode)
+        self.locks
+            .iter()
+            .filter(|l| !l.new)
+            .fold(None, |best: Option<&TableLock>, l| match best {
+                Some(b) if b.mode >= l.mode => Some(b),
+                _ => Some(l),
+            })
     }
 
     /// The strongest lock on any relation, new or not.
