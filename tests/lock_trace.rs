@@ -175,6 +175,10 @@ const CASES: &[Case] = &[
     case(&[], "ALTER TABLE t ALTER COLUMN note SET STORAGE EXTERNAL"),
     case(&[], "ALTER TABLE t DROP COLUMN note"),
     case(&[FK], "ALTER TABLE t DROP COLUMN parent_id"),
+    case(
+        &[CHILD],
+        "ALTER TABLE parent DROP CONSTRAINT parent_pkey CASCADE",
+    ),
     case(&[], "ALTER TABLE t RENAME COLUMN n TO m"),
     // Constraints
     case(
@@ -245,9 +249,12 @@ const CASES: &[Case] = &[
     ),
     // Tables and views
     case(&[], "TRUNCATE t"),
+    case(&[CHILD], "TRUNCATE parent CASCADE"),
     case(&[CHILD], "TRUNCATE child"),
     case(&[], "DROP TABLE t"),
     case(&[CHILD], "DROP TABLE child"),
+    case(&[CHILD], "DROP TABLE parent CASCADE"),
+    case(&[VIEW], "DROP TABLE t CASCADE"),
     case(
         &[],
         "CREATE TABLE c (id int PRIMARY KEY, parent_id int REFERENCES parent (id))",

@@ -17,7 +17,7 @@
 use super::types::{type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
-use crate::model::catalog::{Constraint, ConstraintDef, ObjectName, Oid, RelKind};
+use crate::model::catalog::{AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind};
 use crate::sql::ir::{
     AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, ConstraintKind, QualifiedName,
     Stmt, TableConstraint, TableElement,
@@ -90,6 +90,45 @@ impl Builder<'_> {
         }
     }
 
+    /// Tables other than `oid` with a foreign key that references `oid`
+    /// and that `which` picks.
+    fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
+        self.replay
+            .catalog
+            .tables
+            .values()
+            .filter(|t| {
+                t.oid != oid
+                    && t.constraints.iter().any(|c| {
+                        matches!(c.kind, ConstraintDef::ForeignKey { ref_table, .. } if ref_table == oid)
+                            && which(c)
+                    })
+            })
+            .map(|t| t.oid)
+            .collect()
+    }
+
+    /// What DROP ... CASCADE of relation `oid` drops besides: the foreign
+    /// keys that reference it (ACCESS EXCLUSIVE on their tables) and the
+    /// views over it, and the views over those.
+    fn drop_dependents(&mut self, oid: Oid) {
+        for t in self.referencing(oid, |_| true) {
+            self.lock_oid(t, AccessExclusive);
+        }
+        let views: Vec<Oid> = self
+            .replay
+            .catalog
+            .views
+            .values()
+            .filter(|v| v.reads.contains(&oid))
+            .map(|v| v.oid)
+            .collect();
+        for v in views {
+            self.lock_oid(v, AccessExclusive);
+            self.drop_dependents(v);
+        }
+    }
+
     fn rewrite(&mut self, existing: bool, r: Rewrite) {
         if existing {
             self.h.scan = true;
@@ -138,11 +177,14 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             }
         }
         Stmt::AlterTable(at) => alter_table(&mut b, &at.name, &at.ops),
-        Stmt::DropTable { names, .. } => {
+        Stmt::DropTable { names, cascade, .. } => {
             for n in names {
                 if let Some((oid, existing)) = b.lock(n, AccessExclusive) {
                     b.h.data_loss |= existing;
                     b.drop_foreign_keys(oid, |_| true);
+                    if *cascade {
+                        b.drop_dependents(oid);
+                    }
                 }
             }
         }
@@ -202,9 +244,13 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 b.lock(r, AccessShare);
             }
         }
-        Stmt::DropView { names, .. } => {
+        Stmt::DropView { names, cascade, .. } => {
             for n in names {
-                b.lock(n, AccessExclusive);
+                if let Some((oid, _)) = b.lock(n, AccessExclusive)
+                    && *cascade
+                {
+                    b.drop_dependents(oid);
+                }
             }
         }
         Stmt::AlterView { name, .. } => {
@@ -272,10 +318,22 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 b.h.data_loss |= existing && d.verb == "DELETE";
             }
         }
-        Stmt::Truncate { tables, .. } => {
+        Stmt::Truncate { tables, cascade } => {
+            let mut todo = Vec::new();
             for t in tables {
-                if let Some((_, existing)) = b.lock(t, AccessExclusive) {
+                if let Some((oid, existing)) = b.lock(t, AccessExclusive) {
                     b.h.data_loss |= existing;
+                    todo.push(oid);
+                }
+            }
+            // CASCADE empties every table that references one emptied.
+            let mut done = std::collections::HashSet::new();
+            while let Some(oid) = todo.pop() {
+                if *cascade && done.insert(oid) {
+                    for r in b.referencing(oid, |_| true) {
+                        b.lock_oid(r, AccessExclusive);
+                        todo.push(r);
+                    }
                 }
             }
         }
@@ -507,8 +565,30 @@ fn alter_table_op(
             }
             b.scan(existing);
         }
-        O::DropConstraint { name: cname, .. } => {
+        O::DropConstraint {
+            name: cname,
+            cascade,
+            ..
+        } => {
             b.drop_foreign_keys(oid, |k| k.name == *cname);
+            // CASCADE on a key drops the foreign keys that use its index.
+            let key = b.replay.catalog.tables.get(&oid).and_then(|t| {
+                t.constraint(cname).and_then(|k| match &k.kind {
+                    ConstraintDef::PrimaryKey { columns, .. }
+                    | ConstraintDef::Unique { columns, .. } => Some(columns.clone()),
+                    _ => None,
+                })
+            });
+            if let Some(key) = key.filter(|_| *cascade) {
+                let same = |cols: &[AttNum]| {
+                    cols.len() == key.len() && cols.iter().all(|c| key.contains(c))
+                };
+                for r in b.referencing(oid, |c| {
+                    matches!(&c.kind, ConstraintDef::ForeignKey { ref_columns, .. } if same(ref_columns))
+                }) {
+                    b.lock_oid(r, AccessExclusive);
+                }
+            }
         }
         O::AttachPartition { partition, .. } => {
             let existing_part = b.lock(partition, AccessExclusive).is_some_and(|(_, e)| e);
