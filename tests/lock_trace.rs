@@ -84,11 +84,18 @@ const CHILD: &str = "
 CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id));
 INSERT INTO child SELECT g, g FROM generate_series(1, 10) g;
 ";
+const INHERITANCE: &str = "
+CREATE TABLE base (id int);
+CREATE TABLE heir (x int) INHERITS (base);
+INSERT INTO heir VALUES (1, 1);
+";
+const M_TRIGGER: &str =
+    "CREATE TRIGGER m_touch BEFORE UPDATE ON m FOR EACH ROW EXECUTE FUNCTION touch();";
 const UNIQUE_INDEX: &str = "CREATE UNIQUE INDEX t_n_key_idx ON t (n);";
 const PARTITIONS: &str = "
 CREATE TABLE m (id int, k int) PARTITION BY RANGE (k);
 CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (100);
-INSERT INTO m SELECT g, g FROM generate_series(0, 99) g;
+INSERT INTO m SELECT g, g FROM generate_series(1, 99) g;
 CREATE TABLE m2 (id int, k int);
 INSERT INTO m2 SELECT g, 100 + g FROM generate_series(0, 49) g;
 ";
@@ -229,6 +236,75 @@ const CASES: &[Case] = &[
         "ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM (100) TO (200)",
     ),
     case(&[PARTITIONS], "ALTER TABLE m DETACH PARTITION m1"),
+    // A partitioned table: most statements recurse to the partitions
+    case(&[PARTITIONS], "ALTER TABLE m ADD COLUMN a int"),
+    case(&[PARTITIONS], "ALTER TABLE m ALTER COLUMN id TYPE bigint"),
+    case(&[PARTITIONS], "ALTER TABLE m ALTER COLUMN k SET NOT NULL"),
+    case(&[PARTITIONS], "ALTER TABLE m ALTER COLUMN id SET DEFAULT 1"),
+    case(
+        &[PARTITIONS],
+        "ALTER TABLE m ALTER COLUMN id SET STATISTICS 100",
+    ),
+    case(
+        &[PARTITIONS],
+        "ALTER TABLE m ALTER COLUMN id SET (n_distinct = 10)",
+    ),
+    case(
+        &[PARTITIONS],
+        "ALTER TABLE m ADD CONSTRAINT m_k CHECK (k >= 0)",
+    ),
+    case(
+        &[PARTITIONS],
+        "ALTER TABLE m ADD CONSTRAINT m_fk FOREIGN KEY (id) REFERENCES parent (id)",
+    ),
+    case(&[PARTITIONS], "ALTER TABLE m ADD PRIMARY KEY (id, k)"),
+    case(&[PARTITIONS], "ALTER TABLE m DROP COLUMN id"),
+    case(&[PARTITIONS], "ALTER TABLE m RENAME COLUMN id TO ident"),
+    case(&[PARTITIONS], "ALTER TABLE m RENAME TO mm"),
+    case(&[PARTITIONS], "ALTER TABLE m ENABLE ROW LEVEL SECURITY"),
+    case(
+        &[PARTITIONS, FUNCTION],
+        "CREATE TRIGGER m_touch BEFORE UPDATE ON m FOR EACH ROW EXECUTE FUNCTION touch()",
+    ),
+    case(
+        &[PARTITIONS, FUNCTION, M_TRIGGER],
+        "ALTER TABLE m DISABLE TRIGGER m_touch",
+    ),
+    case(
+        &[PARTITIONS, FUNCTION, M_TRIGGER],
+        "DROP TRIGGER m_touch ON m",
+    ),
+    case(&[PARTITIONS], "CREATE INDEX m_k_idx ON m (k)"),
+    case(&[PARTITIONS], "SELECT count(*) FROM m"),
+    case(&[PARTITIONS], "UPDATE m SET id = id + 1"),
+    case(&[PARTITIONS], "INSERT INTO m VALUES (1, 1)"),
+    case(&[PARTITIONS], "LOCK TABLE m IN SHARE MODE"),
+    case(&[PARTITIONS], "ANALYZE m"),
+    case(&[PARTITIONS], "TRUNCATE m"),
+    case(&[PARTITIONS], "DROP TABLE m"),
+    case(&[PARTITIONS], "ALTER TABLE m ALTER COLUMN id DROP DEFAULT"),
+    case(
+        &[PARTITIONS],
+        "ALTER TABLE m ALTER COLUMN id SET STORAGE PLAIN",
+    ),
+    case(
+        &[PARTITIONS, FUNCTION, M_TRIGGER],
+        "ALTER TRIGGER m_touch ON m RENAME TO m_touched",
+    ),
+    case(
+        &[PARTITIONS, FUNCTION],
+        "CREATE TRIGGER m_once AFTER UPDATE ON m FOR EACH STATEMENT EXECUTE FUNCTION touch()",
+    ),
+    // Inheritance children: the same, except for triggers and indexes
+    case(&[INHERITANCE], "ALTER TABLE base ADD COLUMN a int"),
+    case(&[INHERITANCE], "SELECT * FROM base"),
+    case(
+        &[INHERITANCE],
+        "ALTER TABLE ONLY base ALTER COLUMN id SET DEFAULT 1",
+    ),
+    case(&[INHERITANCE], "ANALYZE base"),
+    case(&[INHERITANCE], "DROP TABLE base CASCADE"),
+    case(&[INHERITANCE], "UPDATE base SET id = 2"),
     // Indexes
     case(&[], "CREATE INDEX t_note_idx ON t (note)"),
     case(&[], "CREATE UNIQUE INDEX t_id_n_idx ON t (id, n)"),

@@ -90,6 +90,41 @@ impl Builder<'_> {
         }
     }
 
+    /// The partitions of `oid`, and with `inherited` its inheritance
+    /// children too, and theirs in turn.
+    fn children(&self, oid: Oid, inherited: bool) -> Vec<Oid> {
+        let mut out: Vec<Oid> = Vec::new();
+        let mut todo = vec![oid];
+        while let Some(p) = todo.pop() {
+            for t in self.replay.catalog.tables.values() {
+                let partition = t.partition_of.as_ref().is_some_and(|(o, _)| *o == p);
+                if (partition || (inherited && t.inherits.contains(&p))) && !out.contains(&t.oid) {
+                    out.push(t.oid);
+                    todo.push(t.oid);
+                }
+            }
+        }
+        out
+    }
+
+    /// Locks the partitions of `oid` (and with `inherited` its inheritance
+    /// children): a statement that recurses locks each like the parent.
+    fn lock_children(&mut self, oid: Oid, mode: LockMode, inherited: bool) {
+        for c in self.children(oid, inherited) {
+            self.lock_oid(c, mode);
+        }
+    }
+
+    /// Locks `name` and everything it recurses to: its partitions and
+    /// inheritance children (DML, TRUNCATE and LOCK without ONLY).
+    fn lock_tree(&mut self, name: &QualifiedName, mode: LockMode) -> Option<(Oid, bool)> {
+        let locked = self.lock(name, mode);
+        if let Some((oid, _)) = locked {
+            self.lock_children(oid, mode, true);
+        }
+        locked
+    }
+
     /// Tables other than `oid` with a foreign key that references `oid`
     /// and that `which` picks.
     fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
@@ -176,11 +211,14 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 b.lock(q, AccessShare);
             }
         }
-        Stmt::AlterTable(at) => alter_table(&mut b, &at.name, &at.ops),
+        Stmt::AlterTable(at) => alter_table(&mut b, &at.name, at.only, &at.ops),
         Stmt::DropTable { names, cascade, .. } => {
             for n in names {
                 if let Some((oid, existing)) = b.lock(n, AccessExclusive) {
                     b.h.data_loss |= existing;
+                    // Partitions go with their table; inheritance children
+                    // only with CASCADE.
+                    b.lock_children(oid, AccessExclusive, *cascade);
                     b.drop_foreign_keys(oid, |_| true);
                     if *cascade {
                         b.drop_dependents(oid);
@@ -195,8 +233,12 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 Share
             };
             b.h.no_transaction |= ci.concurrently;
-            let existing = b.lock(&ci.table, mode).is_some_and(|(_, e)| e);
-            b.rewrite(existing, Rewrite::Index);
+            let locked = b.lock(&ci.table, mode);
+            if let Some((oid, _)) = locked.filter(|_| !ci.only) {
+                // Builds a matching index on each partition.
+                b.lock_children(oid, mode, false);
+            }
+            b.rewrite(locked.is_some_and(|(_, e)| e), Rewrite::Index);
         }
         Stmt::DropIndex {
             names,
@@ -302,26 +344,41 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             }
         }
         Stmt::CreateTrigger(t) => {
-            b.lock(&t.table, ShareRowExclusive);
+            // A row trigger on a partitioned table is cloned to each partition.
+            if let Some((oid, _)) = b.lock(&t.table, ShareRowExclusive)
+                && t.for_each_row
+            {
+                b.lock_children(oid, ShareRowExclusive, false);
+            }
         }
-        Stmt::DropTrigger { table, .. } | Stmt::AlterTrigger { table, .. } => {
-            b.lock(table, AccessExclusive);
+        Stmt::DropTrigger { table, .. } => {
+            if let Some((oid, _)) = b.lock(table, AccessExclusive) {
+                b.lock_children(oid, AccessExclusive, false);
+            }
+        }
+        Stmt::AlterTrigger { table, .. } => {
+            // Renames the partitions' clones too since PostgreSQL 15.
+            if let Some((oid, _)) = b.lock(table, AccessExclusive)
+                && pg >= 15
+            {
+                b.lock_children(oid, AccessExclusive, false);
+            }
         }
         Stmt::Dml(d) => {
             for r in &d.relations {
                 if Some(r) != d.target.as_ref() {
-                    b.lock(r, AccessShare);
+                    b.lock_tree(r, AccessShare);
                 }
             }
             if let Some(t) = &d.target {
-                let existing = b.lock(t, RowExclusive).is_some_and(|(_, e)| e);
+                let existing = b.lock_tree(t, RowExclusive).is_some_and(|(_, e)| e);
                 b.h.data_loss |= existing && d.verb == "DELETE";
             }
         }
         Stmt::Truncate { tables, cascade } => {
             let mut todo = Vec::new();
             for t in tables {
-                if let Some((oid, existing)) = b.lock(t, AccessExclusive) {
+                if let Some((oid, existing)) = b.lock_tree(t, AccessExclusive) {
                     b.h.data_loss |= existing;
                     todo.push(oid);
                 }
@@ -340,7 +397,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
         Stmt::Lock { tables, mode } => {
             let mode = LockMode::parse(mode).unwrap_or(AccessExclusive);
             for t in tables {
-                b.lock(t, mode);
+                b.lock_tree(t, mode);
             }
         }
         Stmt::Other { what, tables } => {
@@ -352,9 +409,26 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             };
             if let Some(mode) = mode {
                 for t in tables {
-                    let existing = b.lock(t, mode).is_some_and(|(_, e)| e);
+                    let locked = b.lock(t, mode);
+                    let existing = locked.is_some_and(|(_, e)| e);
                     if what == "CLUSTER" {
                         b.rewrite(existing, Rewrite::Table);
+                    }
+                    // ANALYZE of a partitioned table analyzes each partition;
+                    // of an inheritance parent, samples the children.
+                    if let Some((oid, _)) = locked.filter(|_| what == "ANALYZE") {
+                        let partitions = b.children(oid, false);
+                        for c in b.children(oid, true) {
+                            let partition = partitions.contains(&c);
+                            b.lock_oid(
+                                c,
+                                if partition {
+                                    ShareUpdateExclusive
+                                } else {
+                                    AccessShare
+                                },
+                            );
+                        }
                     }
                 }
             }
@@ -426,12 +500,55 @@ fn reindex(b: &mut Builder, target: &str, name: &QualifiedName, concurrently: bo
     }
 }
 
-fn alter_table(b: &mut Builder, name: &QualifiedName, ops: &[AlterTableOp]) {
+fn alter_table(b: &mut Builder, name: &QualifiedName, only: bool, ops: &[AlterTableOp]) {
     let Some((oid, existing)) = b.lock(name, weakest_for(ops, b.pg)) else {
         return;
     };
+    if !only {
+        for inherited in [true, false] {
+            let mode = ops
+                .iter()
+                .filter(|op| recurses(op) == Some(inherited))
+                .map(|op| op_lock(op, b.pg))
+                .max();
+            if let Some(mode) = mode {
+                b.lock_children(oid, mode, inherited);
+            }
+        }
+    }
     for op in ops {
         alter_table_op(b, name, oid, existing, op);
+    }
+}
+
+/// Whether a subcommand recurses to the partitions and, `Some(true)`, to
+/// the inheritance children too (each child is then locked like the
+/// parent); `None` when it acts on the named table alone.
+fn recurses(op: &AlterTableOp) -> Option<bool> {
+    use AlterTableOp as O;
+    match op {
+        O::AddColumn { .. }
+        | O::DropColumn { .. }
+        | O::AlterColumnType { .. }
+        | O::SetDefault { .. }
+        | O::DropDefault { .. }
+        | O::SetNotNull { .. }
+        | O::DropNotNull { .. }
+        | O::DropExpression { .. }
+        | O::AddConstraint(_)
+        | O::ValidateConstraint { .. }
+        | O::DropConstraint { .. }
+        | O::RenameColumn { .. }
+        | O::RenameConstraint { .. } => Some(true),
+        // SET (attribute_option = ...) never recurses; STATISTICS, STORAGE
+        // and COMPRESSION do.
+        O::AlterColumnOther { what, .. } => {
+            let w = what.to_ascii_uppercase();
+            (!(w.starts_with("SET (") || w.starts_with("RESET ("))).then_some(true)
+        }
+        // Triggers are cloned to partitions only.
+        O::Other { what } if what.to_ascii_uppercase().contains("TRIGGER") => Some(false),
+        _ => None,
     }
 }
 
