@@ -72,6 +72,7 @@ CREATE MATERIALIZED VIEW mv AS SELECT n, count(*) AS c FROM t GROUP BY n;
 CREATE UNIQUE INDEX mv_n ON mv (n);
 ";
 const VIEW: &str = "CREATE VIEW v AS SELECT id, n FROM t;";
+const MATVIEW_OVER_VIEW: &str = "CREATE MATERIALIZED VIEW mv AS SELECT count(*) AS c FROM v;";
 const UNLOGGED: &str = "
 CREATE UNLOGGED TABLE u (id int PRIMARY KEY, v text);
 INSERT INTO u SELECT g, 'v' FROM generate_series(1, 100) g;
@@ -345,8 +346,39 @@ const CASES: &[Case] = &[
     case(&[VIEW], "CREATE OR REPLACE VIEW v AS SELECT id, n FROM t"),
     case(&[VIEW], "DROP VIEW v"),
     case(&[MATVIEW], "DROP MATERIALIZED VIEW mv"),
+    case(&[MATVIEW], "REFRESH MATERIALIZED VIEW mv"),
+    case(&[MATVIEW], "REFRESH MATERIALIZED VIEW CONCURRENTLY mv"),
+    case(&[MATVIEW], "REFRESH MATERIALIZED VIEW mv WITH NO DATA"),
+    case(&[VIEW, MATVIEW_OVER_VIEW], "REFRESH MATERIALIZED VIEW mv"),
+    case(
+        &[
+            PARTITIONS,
+            "CREATE MATERIALIZED VIEW mv AS SELECT count(*) AS c FROM m;",
+        ],
+        "REFRESH MATERIALIZED VIEW mv",
+    ),
+    case(&[VIEW], "CREATE MATERIALIZED VIEW mv2 AS SELECT * FROM v"),
+    case(
+        &[VIEW],
+        "CREATE MATERIALIZED VIEW mv2 AS SELECT * FROM v WITH NO DATA",
+    ),
+    case(&[VIEW], "CREATE VIEW v2 AS SELECT * FROM v"),
+    case(&[VIEW], "CREATE TABLE c AS SELECT * FROM v"),
     // Rows
     case(&[], "SELECT count(*) FROM t"),
+    case(&[VIEW], "SELECT count(*) FROM v"),
+    case(&[VIEW], "UPDATE v SET n = 1"),
+    case(
+        &[VIEW, "CREATE VIEW vv AS SELECT * FROM v;"],
+        "DELETE FROM vv WHERE id = 1",
+    ),
+    case(
+        &[
+            VIEW,
+            "CREATE VIEW j AS SELECT t.id, p.name FROM t JOIN parent p ON p.id = t.parent_id;",
+        ],
+        "SELECT * FROM j",
+    ),
     case(&[], "UPDATE t SET n = n + 1"),
     case(
         &[],

@@ -125,6 +125,38 @@ impl Builder<'_> {
         locked
     }
 
+    /// Locks what a running query reaches through `name`: the relation, its
+    /// partitions and inheritance children, and what a view over them reads.
+    fn read(&mut self, name: &QualifiedName, mode: LockMode) -> Option<(Oid, bool)> {
+        let locked = self.lock_tree(name, mode);
+        if let Some((oid, _)) = locked {
+            self.read_view(oid, mode);
+        }
+        locked
+    }
+
+    /// The view `oid` is expanded into its query when a statement runs:
+    /// each relation it reads is locked too, its one base table like the
+    /// view itself (a write through an updatable view), several for reading.
+    fn read_view(&mut self, oid: Oid, mode: LockMode) {
+        let Some(view) = self.replay.catalog.views.get(&oid) else {
+            return;
+        };
+        if view.materialized {
+            return;
+        }
+        let reads = view.reads.clone();
+        self.read_all(&reads, if reads.len() == 1 { mode } else { AccessShare });
+    }
+
+    fn read_all(&mut self, reads: &[Oid], mode: LockMode) {
+        for &r in reads {
+            self.lock_oid(r, mode);
+            self.lock_children(r, mode, true);
+            self.read_view(r, mode);
+        }
+    }
+
     /// Tables other than `oid` with a foreign key that references `oid`
     /// and that `which` picks.
     fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
@@ -208,7 +240,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 b.scan(existing);
             }
             for q in ct.as_query.iter().flat_map(|q| &q.relations) {
-                b.lock(q, AccessShare);
+                b.read(q, AccessShare);
             }
         }
         Stmt::AlterTable(at) => alter_table(&mut b, &at.name, at.only, &at.ops),
@@ -283,7 +315,12 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 b.lock(&v.name, AccessExclusive);
             }
             for r in &v.query.relations {
-                b.lock(r, AccessShare);
+                // A materialized view runs its query; a view is only parsed.
+                if v.materialized && v.with_data {
+                    b.read(r, AccessShare);
+                } else {
+                    b.lock(r, AccessShare);
+                }
             }
         }
         Stmt::DropView { names, cascade, .. } => {
@@ -299,15 +336,33 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             b.lock(name, AccessExclusive);
         }
         Stmt::RefreshMaterializedView {
-            name, concurrently, ..
+            name,
+            concurrently,
+            with_data,
         } => {
             let mode = if *concurrently {
                 Exclusive
             } else {
                 AccessExclusive
             };
-            let existing = b.lock(name, mode).is_some_and(|(_, e)| e);
-            b.rewrite(existing, Rewrite::Table);
+            if let Some((oid, existing)) = b.lock(name, mode)
+                && *with_data
+            {
+                let reads = replay
+                    .catalog
+                    .views
+                    .get(&oid)
+                    .map(|v| v.reads.clone())
+                    .unwrap_or_default();
+                b.read_all(&reads, AccessShare);
+                if *concurrently {
+                    // Compares old and new rows and applies the difference
+                    // in place: the storage stays.
+                    b.scan(existing);
+                } else {
+                    b.rewrite(existing, Rewrite::Table);
+                }
+            }
         }
         Stmt::DropSequence { names, .. } => {
             for n in names {
@@ -367,11 +422,11 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
         Stmt::Dml(d) => {
             for r in &d.relations {
                 if Some(r) != d.target.as_ref() {
-                    b.lock_tree(r, AccessShare);
+                    b.read(r, AccessShare);
                 }
             }
             if let Some(t) = &d.target {
-                let existing = b.lock_tree(t, RowExclusive).is_some_and(|(_, e)| e);
+                let existing = b.read(t, RowExclusive).is_some_and(|(_, e)| e);
                 b.h.data_loss |= existing && d.verb == "DELETE";
             }
         }
