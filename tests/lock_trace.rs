@@ -394,6 +394,19 @@ const CASES: &[Case] = &[
     case(&[], "CLUSTER t USING t_pkey"),
     case(&[], "CREATE STATISTICS t_stats ON n, s FROM t"),
     case(&[], "COMMENT ON INDEX t_n_idx IS 'by n'"),
+    case(&[], "COMMENT ON TABLE t IS 'rows'"),
+    case(&[], "COMMENT ON COLUMN t.n IS 'a number'"),
+    case(
+        &[CHECK],
+        "COMMENT ON CONSTRAINT t_n_positive ON t IS 'positive'",
+    ),
+    case(
+        &[FUNCTION, TRIGGER],
+        "COMMENT ON TRIGGER t_touch ON t IS 'touch'",
+    ),
+    case(&[VIEW], "COMMENT ON VIEW v IS 'a view'"),
+    case(&[MATVIEW], "COMMENT ON MATERIALIZED VIEW mv IS 'counts'"),
+    case(&[PARTITIONS], "COMMENT ON TABLE m IS 'parted'"),
     case(&[], "GRANT SELECT ON t TO PUBLIC"),
     case(&[], "CREATE POLICY t_all ON t USING (true)"),
     // Outside a transaction block

@@ -19,8 +19,8 @@ use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
 use crate::model::catalog::{AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind};
 use crate::sql::ir::{
-    AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, ConstraintKind, QualifiedName,
-    Stmt, TableConstraint, TableElement,
+    AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, CommentTarget, ConstraintKind,
+    QualifiedName, Stmt, TableConstraint, TableElement,
 };
 
 use LockMode::*;
@@ -501,6 +501,22 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
         Stmt::DropSchema { .. } => {
             b.h.data_loss = true;
         }
+        // COMMENT locks the relation it describes against concurrent
+        // schema changes; for an object on a table, it only reads the table.
+        Stmt::Comment { target, .. } => match target {
+            CommentTarget::Table(n)
+            | CommentTarget::View(n)
+            | CommentTarget::MaterializedView(n)
+            | CommentTarget::Index(n)
+            | CommentTarget::Sequence(n)
+            | CommentTarget::Column { table: n, .. } => {
+                b.lock(n, ShareUpdateExclusive);
+            }
+            CommentTarget::Constraint { table, .. } | CommentTarget::Trigger { table, .. } => {
+                b.lock(table, AccessShare);
+            }
+            _ => {}
+        },
         _ => {}
     }
     b.h
