@@ -140,6 +140,15 @@ const HOLD_T: Run = Run::Concurrently {
     gates: &["LOCK TABLE t IN ROW EXCLUSIVE MODE"],
 };
 
+/// Writers on `m` first, then readers of the partition `m1`: DETACH
+/// PARTITION CONCURRENTLY waits for the first, and its last step locks `m1`.
+const HOLD_M: Run = Run::Concurrently {
+    gates: &[
+        "LOCK TABLE m IN ROW EXCLUSIVE MODE",
+        "LOCK TABLE m1 IN ACCESS SHARE MODE",
+    ],
+};
+
 const CASES: &[Case] = &[
     // ADD COLUMN
     case(&[], "ALTER TABLE t ADD COLUMN a int"),
@@ -416,6 +425,11 @@ const CASES: &[Case] = &[
         setup: &[],
         sql: "REINDEX INDEX CONCURRENTLY t_n_idx",
         run: Run::Since(12, &HOLD_T),
+    },
+    Case {
+        setup: &[PARTITIONS],
+        sql: "ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY",
+        run: Run::Since(14, &HOLD_M),
     },
 ];
 

@@ -786,16 +786,11 @@ fn alter_table_op(
             partition,
             concurrently,
         } => {
-            let concurrent = *concurrently && b.pg >= 14;
-            b.h.no_transaction |= concurrent;
-            b.lock(
-                partition,
-                if concurrent {
-                    ShareUpdateExclusive
-                } else {
-                    AccessExclusive
-                },
-            );
+            // CONCURRENTLY spares the parent, not the partition: its second
+            // transaction takes ACCESS EXCLUSIVE on the partition, once the
+            // queries that saw it attached have finished.
+            b.h.no_transaction |= *concurrently && b.pg >= 14;
+            b.lock(partition, AccessExclusive);
         }
         O::SetLogged | O::SetUnlogged => b.rewrite(existing, Rewrite::Table),
         O::Other { what } if what.to_ascii_uppercase().contains("TABLESPACE") => {
