@@ -85,6 +85,10 @@ const CHILD: &str = "
 CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id));
 INSERT INTO child SELECT g, g FROM generate_series(1, 10) g;
 ";
+const DEFAULT_PARTITION: &str = "
+CREATE TABLE mdef PARTITION OF m DEFAULT;
+INSERT INTO mdef VALUES (1, 1000);
+";
 const INHERITANCE: &str = "
 CREATE TABLE base (id int);
 CREATE TABLE heir (x int) INHERITS (base);
@@ -246,6 +250,19 @@ const CASES: &[Case] = &[
         "ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM (100) TO (200)",
     ),
     case(&[PARTITIONS], "ALTER TABLE m DETACH PARTITION m1"),
+    case(
+        &[PARTITIONS, DEFAULT_PARTITION],
+        "ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM (100) TO (200)",
+    ),
+    case(
+        &[PARTITIONS, DEFAULT_PARTITION],
+        "CREATE TABLE m3 PARTITION OF m FOR VALUES FROM (200) TO (300)",
+    ),
+    case(
+        &[PARTITIONS, DEFAULT_PARTITION],
+        "ALTER TABLE m DETACH PARTITION m1",
+    ),
+    case(&[PARTITIONS], "ALTER TABLE m ATTACH PARTITION m2 DEFAULT"),
     // A partitioned table: most statements recurse to the partitions
     case(&[PARTITIONS], "ALTER TABLE m ADD COLUMN a int"),
     case(&[PARTITIONS], "ALTER TABLE m ALTER COLUMN id TYPE bigint"),

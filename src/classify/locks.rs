@@ -157,6 +157,22 @@ impl Builder<'_> {
         }
     }
 
+    fn default_partition(&self, parent: Oid) -> Option<Oid> {
+        self.replay.catalog.tables.values().find_map(|t| {
+            let (p, bound) = t.partition_of.as_ref()?;
+            (*p == parent && bound.trim().eq_ignore_ascii_case("DEFAULT")).then_some(t.oid)
+        })
+    }
+
+    /// A new partition of `parent` narrows its default partition, which is
+    /// locked ACCESS EXCLUSIVE and scanned for rows the new one would hold.
+    fn narrow_default(&mut self, parent: Oid) {
+        if let Some(d) = self.default_partition(parent) {
+            let existing = self.lock_oid(d, AccessExclusive);
+            self.scan(existing);
+        }
+    }
+
     /// Tables other than `oid` with a foreign key that references `oid`
     /// and that `which` picks.
     fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
@@ -235,9 +251,11 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                     }
                 }
             }
-            if let Some(p) = &ct.partition_of {
-                let existing = b.lock(&p.parent, AccessExclusive).is_some_and(|(_, e)| e);
-                b.scan(existing);
+            if let Some(p) = &ct.partition_of
+                && let Some((parent, _)) = b.lock(&p.parent, AccessExclusive)
+                && !p.bound.eq_ignore_ascii_case("DEFAULT")
+            {
+                b.narrow_default(parent);
             }
             for q in ct.as_query.iter().flat_map(|q| &q.relations) {
                 b.read(q, AccessShare);
@@ -778,9 +796,12 @@ fn alter_table_op(
                 }
             }
         }
-        O::AttachPartition { partition, .. } => {
+        O::AttachPartition { partition, bound } => {
             let existing_part = b.lock(partition, AccessExclusive).is_some_and(|(_, e)| e);
             b.scan(existing_part);
+            if !bound.trim().eq_ignore_ascii_case("DEFAULT") {
+                b.narrow_default(oid);
+            }
         }
         O::DetachPartition {
             partition,
@@ -790,7 +811,13 @@ fn alter_table_op(
             // transaction takes ACCESS EXCLUSIVE on the partition, once the
             // queries that saw it attached have finished.
             b.h.no_transaction |= *concurrently && b.pg >= 14;
-            b.lock(partition, AccessExclusive);
+            let detached = b.lock(partition, AccessExclusive).map(|(o, _)| o);
+            // The default partition's constraint widens: locked, not scanned.
+            if let Some(d) = b.default_partition(oid)
+                && Some(d) != detached
+            {
+                b.lock_oid(d, AccessExclusive);
+            }
         }
         O::SetLogged | O::SetUnlogged => b.rewrite(existing, Rewrite::Table),
         O::Other { what } if what.to_ascii_uppercase().contains("TABLESPACE") => {
