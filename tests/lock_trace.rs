@@ -89,6 +89,11 @@ const DEFAULT_PARTITION: &str = "
 CREATE TABLE mdef PARTITION OF m DEFAULT;
 INSERT INTO mdef VALUES (1, 1000);
 ";
+const DOMAIN: &str = "
+CREATE DOMAIN posint AS int;
+CREATE TABLE d (x posint);
+INSERT INTO d VALUES (1), (2);
+";
 const INHERITANCE: &str = "
 CREATE TABLE base (id int);
 CREATE TABLE heir (x int) INHERITS (base);
@@ -201,6 +206,18 @@ const CASES: &[Case] = &[
         "ALTER TABLE parent DROP CONSTRAINT parent_pkey CASCADE",
     ),
     case(&[], "ALTER TABLE t RENAME COLUMN n TO m"),
+    case(&[FK], "ALTER TABLE t ALTER COLUMN parent_id TYPE bigint"),
+    case(&[CHILD], "ALTER TABLE parent ALTER COLUMN id TYPE bigint"),
+    case(&[CHILD], "ALTER TABLE parent DROP COLUMN id CASCADE"),
+    case(
+        &[],
+        "ALTER TABLE t ALTER COLUMN n TYPE bigint USING n::bigint",
+    ),
+    case(&[], "ALTER TABLE t ALTER COLUMN note SET COMPRESSION pglz"),
+    case(
+        &[],
+        "ALTER TABLE t ADD COLUMN a int, ADD COLUMN b float8 DEFAULT random()",
+    ),
     // Constraints
     case(
         &[],
@@ -229,6 +246,35 @@ const CASES: &[Case] = &[
     ),
     case(&[NO_PK], "ALTER TABLE nopk ADD PRIMARY KEY (id)"),
     // Other ALTER TABLE forms
+    case(&[], "ALTER TABLE t OWNER TO postgres"),
+    case(&[], "ALTER TABLE t SET (autovacuum_enabled = false)"),
+    case(&[], "ALTER TABLE t SET (parallel_workers = 2)"),
+    case(&[], "ALTER TABLE t SET WITHOUT CLUSTER"),
+    case(&[], "ALTER TABLE t SET ACCESS METHOD heap"),
+    case(&[], "ALTER TABLE t REPLICA IDENTITY USING INDEX t_pkey"),
+    case(
+        &[FK],
+        "ALTER TABLE t ALTER CONSTRAINT t_parent_fk DEFERRABLE",
+    ),
+    case(
+        &[CHECK],
+        "ALTER TABLE t RENAME CONSTRAINT t_n_positive TO t_n_pos",
+    ),
+    case(
+        &[],
+        "ALTER TABLE t ADD CONSTRAINT t_n_excl EXCLUDE USING btree (n WITH =)",
+    ),
+    case(
+        &[],
+        "ALTER TABLE t ADD CONSTRAINT t_n_key UNIQUE (n) DEFERRABLE",
+    ),
+    case(
+        &[NO_PK, "CREATE UNIQUE INDEX nopk_id ON nopk (id);"],
+        "ALTER TABLE nopk ADD PRIMARY KEY USING INDEX nopk_id",
+    ),
+    case(&[VIEW], "ALTER VIEW v RENAME TO v9"),
+    case(&[MATVIEW], "ALTER MATERIALIZED VIEW mv RENAME TO mv9"),
+    case(&[MATVIEW], "CREATE INDEX mv_c ON mv (c)"),
     case(&[], "ALTER TABLE t RENAME TO t2"),
     case(&["CREATE SCHEMA other;"], "ALTER TABLE t SET SCHEMA other"),
     case(
@@ -350,6 +396,12 @@ const CASES: &[Case] = &[
         &[FUNCTION, TRIGGER],
         "ALTER TRIGGER t_touch ON t RENAME TO t_touched",
     ),
+    // Domains: their checks read every table that uses them
+    case(
+        &[DOMAIN],
+        "ALTER DOMAIN posint ADD CONSTRAINT pos CHECK (VALUE > 0)",
+    ),
+    case(&[DOMAIN], "ALTER DOMAIN posint SET NOT NULL"),
     // Tables and views
     case(&[], "TRUNCATE t"),
     case(&[CHILD], "TRUNCATE parent CASCADE"),
@@ -411,6 +463,15 @@ const CASES: &[Case] = &[
         "INSERT INTO t (id, n, note) SELECT id + 1000, id, name FROM parent",
     ),
     case(&[], "DELETE FROM t WHERE id > 50"),
+    case(
+        &[],
+        "MERGE INTO t USING parent p ON t.id = p.id WHEN MATCHED THEN UPDATE SET n = 0",
+    ),
+    case(
+        &[],
+        "INSERT INTO t (id, n) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = 2",
+    ),
+    case(&[], "TRUNCATE t RESTART IDENTITY"),
     // Explicit locks
     case(&[], "LOCK TABLE t IN SHARE MODE"),
     case(&[], "LOCK TABLE t IN ROW EXCLUSIVE MODE"),
@@ -438,6 +499,20 @@ const CASES: &[Case] = &[
     // Outside a transaction block
     concurrently(&[], "CREATE INDEX CONCURRENTLY t_note_idx ON t (note)"),
     concurrently(&[], "DROP INDEX CONCURRENTLY t_n_idx"),
+    Case {
+        setup: &[],
+        sql: "VACUUM t",
+        run: Run::Concurrently {
+            gates: &["LOCK TABLE t IN SHARE UPDATE EXCLUSIVE MODE"],
+        },
+    },
+    Case {
+        setup: &[],
+        sql: "VACUUM ANALYZE t",
+        run: Run::Concurrently {
+            gates: &["LOCK TABLE t IN SHARE UPDATE EXCLUSIVE MODE"],
+        },
+    },
     Case {
         setup: &[],
         sql: "REINDEX INDEX CONCURRENTLY t_n_idx",

@@ -173,6 +173,22 @@ impl Builder<'_> {
         }
     }
 
+    /// The foreign keys on column `attnum` of table `oid`, and those of
+    /// other tables that reference it, go (DROP COLUMN) or are dropped and
+    /// made again (ALTER COLUMN TYPE): ACCESS EXCLUSIVE on the tables at
+    /// their other end.
+    fn column_foreign_keys(&mut self, oid: Oid, attnum: AttNum) {
+        self.drop_foreign_keys(oid, |k| {
+            matches!(&k.kind, ConstraintDef::ForeignKey { columns, .. } if columns.contains(&attnum))
+        });
+        let referencing = self.referencing(oid, |k| {
+            matches!(&k.kind, ConstraintDef::ForeignKey { ref_columns, .. } if ref_columns.contains(&attnum))
+        });
+        for r in referencing {
+            self.lock_oid(r, AccessExclusive);
+        }
+    }
+
     /// Tables other than `oid` with a foreign key that references `oid`
     /// and that `which` picks.
     fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
@@ -722,10 +738,7 @@ fn alter_table_op(
         O::DropColumn { name: c, .. } => {
             b.h.data_loss |= existing;
             if let Some(col) = column(c) {
-                b.drop_foreign_keys(oid, |k| match &k.kind {
-                    ConstraintDef::ForeignKey { columns, .. } => columns.contains(&col.attnum),
-                    _ => false,
-                });
+                b.column_foreign_keys(oid, col.attnum);
             }
         }
         O::AlterColumnType {
@@ -734,12 +747,16 @@ fn alter_table_op(
             using,
             ..
         } => {
-            let rewrites = match column(c) {
+            let old = column(c);
+            let rewrites = match &old {
                 Some(old) => type_change_rewrites(&old.data_type, data_type, using.is_some()),
                 None => true,
             };
             if rewrites {
                 b.rewrite(existing, Rewrite::Table);
+            }
+            if let Some(old) = old {
+                b.column_foreign_keys(oid, old.attnum);
             }
         }
         O::SetNotNull { column: c } if !(b.pg >= 12 && has_not_null_check(b.replay, oid, c)) => {
