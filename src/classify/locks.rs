@@ -328,7 +328,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
         Stmt::AlterIndex { name, action, .. } => {
             let mode = match action {
                 AlterIndexAction::RenameTo { .. } if pg >= 12 => ShareUpdateExclusive,
-                AlterIndexAction::Other { what } if what.contains("SET (") => ShareUpdateExclusive,
+                AlterIndexAction::Other { what } if parameters(what) => ShareUpdateExclusive,
                 AlterIndexAction::AttachPartition { .. } => ShareUpdateExclusive,
                 _ => AccessExclusive,
             };
@@ -647,14 +647,25 @@ fn recurses(op: &AlterTableOp) -> Option<bool> {
         | O::RenameConstraint { .. } => Some(true),
         // SET (attribute_option = ...) never recurses; STATISTICS, STORAGE
         // and COMPRESSION do.
-        O::AlterColumnOther { what, .. } => {
-            let w = what.to_ascii_uppercase();
-            (!(w.starts_with("SET (") || w.starts_with("RESET ("))).then_some(true)
-        }
+        O::AlterColumnOther { what, .. } => (!parameters(what)).then_some(true),
         // Triggers are cloned to partitions only.
         O::Other { what } if what.to_ascii_uppercase().contains("TRIGGER") => Some(false),
         _ => None,
     }
+}
+
+/// Whether a subcommand sets or resets parameters: `SET (fillfactor = 70)`,
+/// `RESET (n_distinct)`. The fallback parser names them by their first word
+/// alone. The ones the ALTER TABLE page lists (fillfactor, toast and
+/// autovacuum parameters, parallel_workers, n_distinct) take SHARE UPDATE
+/// EXCLUSIVE; the names are not kept, so the rare others
+/// (user_catalog_table) are taken to as well.
+fn parameters(what: &str) -> bool {
+    let w = what.trim().to_ascii_uppercase();
+    ["SET", "RESET"].iter().any(|k| {
+        w.strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.trim_start().starts_with('('))
+    })
 }
 
 /// The lock the whole ALTER TABLE takes: the strongest its subcommands need.
@@ -673,9 +684,7 @@ fn op_lock(op: &AlterTableOp, pg: u32) -> LockMode {
             ..
         }) => ShareRowExclusive,
         O::ValidateConstraint { .. } => ShareUpdateExclusive,
-        O::AlterColumnOther { what, .. }
-            if what.contains("STATISTICS") || what.starts_with("SET (") =>
-        {
+        O::AlterColumnOther { what, .. } if what.contains("STATISTICS") || parameters(what) => {
             ShareUpdateExclusive
         }
         O::AttachPartition { .. } if pg >= 12 => ShareUpdateExclusive,
@@ -687,7 +696,7 @@ fn op_lock(op: &AlterTableOp, pg: u32) -> LockMode {
             if w.contains("TRIGGER") {
                 ShareRowExclusive
             } else if w.contains("CLUSTER")
-                || (w.starts_with("SET (") && !w.contains("TABLESPACE"))
+                || (parameters(&w) && !w.contains("TABLESPACE"))
                 || w.contains("STATISTICS")
             {
                 ShareUpdateExclusive
@@ -882,4 +891,26 @@ fn is_not_null_check(sql: &str, column: &str) -> bool {
         .collect();
     let words: Vec<&str> = norm.split_whitespace().collect();
     words == [column.to_ascii_lowercase().as_str(), "is", "not", "null"]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parameters;
+
+    #[test]
+    fn parameter_lists_in_every_spelling() {
+        for what in [
+            "SET",
+            "RESET",
+            "SET (storage parameters)",
+            "SET (options)",
+            "RESET (options)",
+            "set (fillfactor = 70)",
+        ] {
+            assert!(parameters(what), "{what}");
+        }
+        for what in ["SET TABLESPACE", "SET STATISTICS", "SET STORAGE", "RESETX"] {
+            assert!(!parameters(what), "{what}");
+        }
+    }
 }
