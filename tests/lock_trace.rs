@@ -405,6 +405,13 @@ const CASES: &[Case] = &[
         "ALTER DOMAIN posint ADD CONSTRAINT pos CHECK (VALUE > 0)",
     ),
     case(&[DOMAIN], "ALTER DOMAIN posint SET NOT NULL"),
+    case(
+        &[
+            DOMAIN,
+            "ALTER DOMAIN posint ADD CONSTRAINT pos CHECK (VALUE > 0) NOT VALID;",
+        ],
+        "ALTER DOMAIN posint VALIDATE CONSTRAINT pos",
+    ),
     // Tables and views
     case(&[], "TRUNCATE t"),
     case(&[CHILD], "TRUNCATE parent CASCADE"),

@@ -421,13 +421,10 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                     | A::ValidateConstraint { .. }
             );
             if validates {
+                // Unlike a table's VALIDATE CONSTRAINT, a domain's takes
+                // SHARE on every table it checks, as adding the check does.
                 for oid in tables_using_type(replay, name) {
-                    let mode = if matches!(action, A::ValidateConstraint { .. }) {
-                        ShareUpdateExclusive
-                    } else {
-                        Share
-                    };
-                    let existing = b.lock_oid(oid, mode);
+                    let existing = b.lock_oid(oid, Share);
                     b.scan(existing);
                 }
             }
