@@ -473,6 +473,8 @@ const CASES: &[Case] = &[
         "INSERT INTO t (id, n, note) SELECT id + 1000, id, name FROM parent",
     ),
     case(&[], "DELETE FROM t WHERE id > 50"),
+    case(&[], "SELECT * FROM t FOR UPDATE"),
+    case(&[], "SELECT * FROM t FOR SHARE"),
     case(
         &[],
         "MERGE INTO t USING parent p ON t.id = p.id WHEN MATCHED THEN UPDATE SET n = 0",

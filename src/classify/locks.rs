@@ -451,9 +451,11 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             }
         }
         Stmt::Dml(d) => {
+            // FOR UPDATE / FOR SHARE locks rows, under ROW SHARE.
+            let read = if d.row_locks { RowShare } else { AccessShare };
             for r in &d.relations {
                 if Some(r) != d.target.as_ref() {
-                    b.read(r, AccessShare);
+                    b.read(r, read);
                 }
             }
             if let Some(t) = &d.target {

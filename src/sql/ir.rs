@@ -1006,4 +1006,6 @@ pub struct Dml {
     pub columns: Vec<String>,
     /// UPDATE / DELETE: whether a WHERE clause is present.
     pub has_where: bool,
+    /// SELECT ... FOR UPDATE / FOR SHARE: it locks the rows it reads.
+    pub row_locks: bool,
 }

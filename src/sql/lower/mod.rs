@@ -698,6 +698,7 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
         relations: relations(stmt, &ctes),
         columns: Vec::new(),
         has_where: false,
+        row_locks: false,
     };
     match stmt {
         Statement::Query(q) => {
@@ -706,6 +707,7 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
                 return Err("SELECT INTO creates a table".to_owned());
             }
             summary.verb = "SELECT".to_owned();
+            summary.row_locks = !q.locks.is_empty();
         }
         Statement::Insert(i) => {
             summary.verb = "INSERT".to_owned();
@@ -993,6 +995,9 @@ pub(crate) mod tests {
         let s = dml_of("SELECT setval('s', 1)");
         assert_eq!(s.verb, "SELECT");
         assert_eq!(s.target, None);
+        assert!(!s.row_locks);
+        assert!(dml_of("SELECT * FROM t FOR UPDATE").row_locks);
+        assert!(dml_of("SELECT * FROM t FOR SHARE SKIP LOCKED").row_locks);
         let c = dml_of("WITH x AS (SELECT 1) SELECT * FROM x JOIN y ON true");
         assert_eq!(c.relations, vec![q(None, "y")]);
         let m = dml_of("MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = u.a");
