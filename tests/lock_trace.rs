@@ -520,6 +520,20 @@ const CASES: &[Case] = &[
     },
     Case {
         setup: &[],
+        sql: "VACUUM FULL t",
+        run: Run::Concurrently {
+            gates: &["LOCK TABLE t IN ACCESS SHARE MODE"],
+        },
+    },
+    Case {
+        setup: &[],
+        sql: "VACUUM (FULL, ANALYZE) t",
+        run: Run::Concurrently {
+            gates: &["LOCK TABLE t IN ACCESS SHARE MODE"],
+        },
+    },
+    Case {
+        setup: &[],
         sql: "VACUUM ANALYZE t",
         run: Run::Concurrently {
             gates: &["LOCK TABLE t IN SHARE UPDATE EXCLUSIVE MODE"],

@@ -492,14 +492,14 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             let mode = match what.as_str() {
                 "VACUUM" | "ANALYZE" | "CREATE STATISTICS" => Some(ShareUpdateExclusive),
                 w if w.contains("POLICY") || w.contains("RULE") => Some(AccessExclusive),
-                "CLUSTER" => Some(AccessExclusive),
+                "CLUSTER" | "VACUUM FULL" => Some(AccessExclusive),
                 _ => None,
             };
             if let Some(mode) = mode {
                 for t in tables {
                     let locked = b.lock(t, mode);
                     let existing = locked.is_some_and(|(_, e)| e);
-                    if what == "CLUSTER" {
+                    if what == "CLUSTER" || what == "VACUUM FULL" {
                         b.rewrite(existing, Rewrite::Table);
                     }
                     // ANALYZE of a partitioned table analyzes each partition;
@@ -523,6 +523,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             b.h.no_transaction |= matches!(
                 what.as_str(),
                 "VACUUM"
+                    | "VACUUM FULL"
                     | "CREATE DATABASE"
                     | "DROP DATABASE"
                     | "CREATE TABLESPACE"

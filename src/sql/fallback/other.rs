@@ -4,6 +4,7 @@
 
 use super::cursor::Cursor;
 use crate::sql::ir::{QualifiedName, Stmt};
+use sqlparser::tokenizer::Token;
 
 /// Where a statement names its tables: after the first top-level occurrence
 /// of these words, as a comma-separated list.
@@ -121,10 +122,28 @@ pub(super) fn other(c: &mut Cursor<'_>) -> Option<Stmt> {
     } else {
         tables(c, tables_after)
     };
-    Some(Stmt::Other {
-        what: head.join(" "),
-        tables,
-    })
+    let what = if *head == ["VACUUM"] && vacuum_full(c) {
+        "VACUUM FULL".to_owned()
+    } else {
+        head.join(" ")
+    };
+    Some(Stmt::Other { what, tables })
+}
+
+/// `VACUUM FULL t` or `VACUUM (FULL) t`: the form that rewrites the table
+/// under ACCESS EXCLUSIVE (`FULL false` is plain VACUUM).
+fn vacuum_full(c: &Cursor<'_>) -> bool {
+    let mut t = c.clone();
+    while let Some(tok) = t.next() {
+        if matches!(tok, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("FULL"))
+        {
+            let off = t.peek_keyword("FALSE")
+                || t.peek_keyword("OFF")
+                || matches!(t.peek(), Some(Token::Number(n, _)) if n == "0");
+            return !off;
+        }
+    }
+    false
 }
 
 /// The comma-separated relation names after the first top-level occurrence

@@ -993,6 +993,15 @@ fn other_statements() {
         parse("VACUUM (VERBOSE) ANALYZE a, b (c)"),
         other("VACUUM", vec![qn("a"), qn("b")])
     );
+    assert_eq!(
+        parse("VACUUM (FULL, ANALYZE) a"),
+        other("VACUUM FULL", vec![qn("a")])
+    );
+    assert_eq!(parse("VACUUM FULL a"), other("VACUUM FULL", vec![qn("a")]));
+    assert_eq!(
+        parse("VACUUM (FULL false) a"),
+        other("VACUUM", vec![qn("a")])
+    );
     assert_eq!(parse("FROBNICATE everything"), None);
     assert_eq!(parse("CREATE ROLE"), None);
 }

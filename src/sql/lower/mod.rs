@@ -222,7 +222,10 @@ pub fn lower(stmt: &Statement, source: &str) -> Result<Stmt, String> {
         Statement::CreateUser(_) => Ok(other("CREATE USER", vec![])),
         Statement::AlterUser(_) => Ok(other("ALTER USER", vec![])),
         Statement::Analyze(a) => Ok(other("ANALYZE", optional_table(a.table_name.as_ref())?)),
-        Statement::Vacuum(v) => Ok(other("VACUUM", optional_table(v.table_name.as_ref())?)),
+        Statement::Vacuum(v) => Ok(other(
+            if v.full { "VACUUM FULL" } else { "VACUUM" },
+            optional_table(v.table_name.as_ref())?,
+        )),
         Statement::NOTIFY { .. } => Ok(other("NOTIFY", vec![])),
         Statement::LISTEN { .. } => Ok(other("LISTEN", vec![])),
         Statement::UNLISTEN { .. } => Ok(other("UNLISTEN", vec![])),
