@@ -94,6 +94,12 @@ CREATE DOMAIN posint AS int;
 CREATE TABLE d (x posint);
 INSERT INTO d VALUES (1), (2);
 ";
+const DOMAIN_CHECKED: &str = "CREATE DOMAIN pos AS int CHECK (VALUE > 0);";
+const MOOD: &str = "
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE TABLE feel (id int, m mood);
+INSERT INTO feel VALUES (1, 'happy');
+";
 const INHERITANCE: &str = "
 CREATE TABLE base (id int);
 CREATE TABLE heir (x int) INHERITS (base);
@@ -175,6 +181,23 @@ const CASES: &[Case] = &[
     ),
     case(&[], "ALTER TABLE t ADD COLUMN a serial"),
     case(
+        &["CREATE SEQUENCE seq;"],
+        "ALTER TABLE t ADD COLUMN a bigint DEFAULT nextval('seq')",
+    ),
+    case(
+        &[],
+        "ALTER TABLE t ADD COLUMN a timestamptz DEFAULT current_timestamp",
+    ),
+    case(
+        &[],
+        "ALTER TABLE t ADD COLUMN a jsonb NOT NULL DEFAULT '{}'",
+    ),
+    case(&[DOMAIN_CHECKED], "ALTER TABLE t ADD COLUMN a pos"),
+    case(
+        &[DOMAIN_CHECKED],
+        "ALTER TABLE t ADD COLUMN a pos DEFAULT 1",
+    ),
+    case(
         &[],
         "ALTER TABLE t ADD COLUMN a int GENERATED ALWAYS AS IDENTITY",
     ),
@@ -192,6 +215,10 @@ const CASES: &[Case] = &[
     case(&[], "ALTER TABLE t ALTER COLUMN s TYPE text"),
     case(&[], "ALTER TABLE t ALTER COLUMN s TYPE varchar(5)"),
     case(&[], "ALTER TABLE t ALTER COLUMN amount TYPE numeric(12, 2)"),
+    case(&[], "ALTER TABLE t ALTER COLUMN amount TYPE numeric(8, 2)"),
+    case(&[], "ALTER TABLE t ALTER COLUMN note TYPE varchar"),
+    case(&[], "ALTER TABLE t ALTER COLUMN s TYPE varchar"),
+    case(&[], "ALTER TABLE t ALTER COLUMN n TYPE int4"),
     case(&[], "ALTER TABLE t ALTER COLUMN n SET NOT NULL"),
     case(&[], "ALTER TABLE t ALTER COLUMN note DROP NOT NULL"),
     case(&[], "ALTER TABLE t ALTER COLUMN n SET DEFAULT 5"),
@@ -274,6 +301,8 @@ const CASES: &[Case] = &[
         "ALTER TABLE nopk ADD PRIMARY KEY USING INDEX nopk_id",
     ),
     case(&[VIEW], "ALTER VIEW v RENAME TO v9"),
+    case(&[VIEW], "ALTER VIEW v ALTER COLUMN n SET DEFAULT 0"),
+    case(&[VIEW], "ALTER VIEW v SET (security_barrier = true)"),
     case(&[MATVIEW], "ALTER MATERIALIZED VIEW mv RENAME TO mv9"),
     case(&[MATVIEW], "CREATE INDEX mv_c ON mv (c)"),
     case(&[], "ALTER TABLE t RENAME TO t2"),
@@ -411,6 +440,26 @@ const CASES: &[Case] = &[
             "ALTER DOMAIN posint ADD CONSTRAINT pos CHECK (VALUE > 0) NOT VALID;",
         ],
         "ALTER DOMAIN posint VALIDATE CONSTRAINT pos",
+    ),
+    // Dropping what tables use
+    case(&[MOOD], "ALTER TYPE mood ADD VALUE 'meh'"),
+    case(&[MOOD], "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'"),
+    case(
+        &["CREATE STATISTICS t_stats ON n, s FROM t;"],
+        "ALTER STATISTICS t_stats SET STATISTICS 100",
+    ),
+    case(&[], "CREATE RULE t_r AS ON INSERT TO t DO INSTEAD NOTHING"),
+    case(
+        &["CREATE RULE t_r AS ON INSERT TO t DO INSTEAD NOTHING;"],
+        "DROP RULE t_r ON t",
+    ),
+    case(
+        &["CREATE POLICY t_all ON t USING (true);"],
+        "DROP POLICY t_all ON t",
+    ),
+    case(
+        &["CREATE POLICY t_all ON t USING (true);"],
+        "ALTER POLICY t_all ON t USING (false)",
     ),
     // Tables and views
     case(&[], "TRUNCATE t"),

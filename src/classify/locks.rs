@@ -17,10 +17,12 @@
 use super::types::{type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
-use crate::model::catalog::{AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind};
+use crate::model::catalog::{
+    AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind, TypeKind,
+};
 use crate::sql::ir::{
     AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, CommentTarget, ConstraintKind,
-    QualifiedName, Stmt, TableConstraint, TableElement,
+    QualifiedName, Stmt, TableConstraint, TableElement, TypeName,
 };
 
 use LockMode::*;
@@ -857,9 +859,15 @@ fn alter_table_op(
     let _ = name;
 }
 
-/// ADD COLUMN rewrites the table when every row needs its own value.
+/// ADD COLUMN rewrites the table when every row needs its own value, or
+/// (before PostgreSQL 19, commit a0b6ef29a) when the column's type is a
+/// domain with constraints, which each row's value, default or null, must
+/// pass.
 fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
     if def.serial || def.identity.is_some() || def.generated.is_some() {
+        return true;
+    }
+    if b.pg < 19 && constrained_domain(&b.replay.catalog, &def.data_type) {
         return true;
     }
     match &def.default {
@@ -869,6 +877,16 @@ fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
         }
         None => false,
     }
+}
+
+fn constrained_domain(catalog: &crate::model::catalog::Catalog, t: &TypeName) -> bool {
+    t.array_dims == 0
+        && catalog.types.iter().any(|(name, ty)| {
+            name.name == t.name
+                && t.schema.as_ref().is_none_or(|s| *s == name.schema)
+                && matches!(&ty.kind, TypeKind::Domain { not_null, checks, .. }
+                    if *not_null || !checks.is_empty())
+        })
 }
 
 /// A validated `CHECK (c IS NOT NULL)` lets SET NOT NULL skip its scan.
