@@ -413,6 +413,7 @@ const CASES: &[Case] = &[
     // Indexes
     case(&[], "CREATE INDEX t_note_idx ON t (note)"),
     case(&[], "CREATE UNIQUE INDEX t_id_n_idx ON t (id, n)"),
+    case(&[], "CREATE INDEX IF NOT EXISTS t_n_idx ON t (n)"),
     case(&[], "DROP INDEX t_n_idx"),
     case(&[], "ALTER INDEX t_n_idx RENAME TO t_n_index"),
     case(&[], "ALTER INDEX t_n_idx SET (fillfactor = 80)"),

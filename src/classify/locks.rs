@@ -306,7 +306,20 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 // Builds a matching index on each partition.
                 b.lock_children(oid, mode, false);
             }
-            b.rewrite(locked.is_some_and(|(_, e)| e), Rewrite::Index);
+            // IF NOT EXISTS on a name taken (in the table's schema) builds
+            // nothing, once it holds the lock.
+            let taken = ci.if_not_exists
+                && ci.name.as_ref().is_some_and(|n| {
+                    let schema = locked
+                        .and_then(|(oid, _)| replay.catalog.relation_name(oid))
+                        .map(|t| t.schema.as_str());
+                    replay
+                        .resolve_relation(&QualifiedName::new(schema, n))
+                        .is_some()
+                });
+            if !taken {
+                b.rewrite(locked.is_some_and(|(_, e)| e), Rewrite::Index);
+            }
         }
         Stmt::DropIndex {
             names,
