@@ -219,6 +219,18 @@ const CASES: &[Case] = &[
     case(&[], "ALTER TABLE t ALTER COLUMN note TYPE varchar"),
     case(&[], "ALTER TABLE t ALTER COLUMN s TYPE varchar"),
     case(&[], "ALTER TABLE t ALTER COLUMN n TYPE int4"),
+    case(
+        &[],
+        "ALTER TABLE t ALTER COLUMN s TYPE varchar(10) COLLATE \"POSIX\"",
+    ),
+    case(
+        &["ALTER TABLE t ALTER COLUMN s TYPE varchar(10) COLLATE \"POSIX\";"],
+        "ALTER TABLE t ALTER COLUMN s TYPE varchar(20)",
+    ),
+    case(
+        &["ALTER TABLE t ALTER COLUMN s TYPE varchar(10) COLLATE \"POSIX\";"],
+        "ALTER TABLE t ALTER COLUMN s TYPE varchar(20) COLLATE \"POSIX\"",
+    ),
     case(&[], "ALTER TABLE t ALTER COLUMN n SET NOT NULL"),
     case(&[], "ALTER TABLE t ALTER COLUMN note DROP NOT NULL"),
     case(&[], "ALTER TABLE t ALTER COLUMN n SET DEFAULT 5"),

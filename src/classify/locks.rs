@@ -769,7 +769,7 @@ fn alter_table_op(
             column: c,
             data_type,
             using,
-            ..
+            collation,
         } => {
             let old = column(c);
             let rewrites = match &old {
@@ -781,6 +781,19 @@ fn alter_table_op(
             }
             if let Some(old) = old {
                 b.column_foreign_keys(oid, old.attnum);
+                // Another collation keeps the data but not the order of the
+                // indexes on the column, which are built again.
+                let named = |c: Option<&str>| {
+                    c.map(|c| c.trim_matches('"').to_owned())
+                        .filter(|c| c != "default")
+                };
+                let indexed =
+                    b.replay.catalog.indexes.values().any(|i| {
+                        i.table == oid && i.keys.iter().any(|k| k.column == Some(old.attnum))
+                    });
+                if named(collation.as_deref()) != named(old.collation.as_deref()) && indexed {
+                    b.rewrite(existing, Rewrite::Index);
+                }
             }
         }
         O::SetNotNull { column: c } if !(b.pg >= 12 && has_not_null_check(b.replay, oid, c)) => {
