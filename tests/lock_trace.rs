@@ -455,6 +455,17 @@ const CASES: &[Case] = &[
         "ALTER DOMAIN posint VALIDATE CONSTRAINT pos",
     ),
     // Dropping what tables use
+    case(&[MOOD], "DROP TYPE mood CASCADE"),
+    case(&[DOMAIN], "DROP DOMAIN posint CASCADE"),
+    case(&[FUNCTION, TRIGGER], "DROP FUNCTION touch() CASCADE"),
+    case(
+        &["CREATE SCHEMA other; CREATE TABLE other.o (id int); INSERT INTO other.o VALUES (1);"],
+        "DROP SCHEMA other CASCADE",
+    ),
+    case(
+        &["CREATE SEQUENCE seq; ALTER TABLE t ALTER COLUMN n SET DEFAULT nextval('seq');"],
+        "DROP SEQUENCE seq CASCADE",
+    ),
     case(&[MOOD], "ALTER TYPE mood ADD VALUE 'meh'"),
     case(&[MOOD], "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'"),
     case(

@@ -191,6 +191,22 @@ impl Builder<'_> {
         }
     }
 
+    /// A DROP ... CASCADE that reaches into the tables `which` picks (drops a
+    /// column, default or trigger there): ACCESS EXCLUSIVE on each.
+    fn drop_from_tables(&mut self, which: impl Fn(&crate::model::catalog::Table) -> bool) {
+        let hit: Vec<Oid> = self
+            .replay
+            .catalog
+            .tables
+            .values()
+            .filter(|t| which(t))
+            .map(|t| t.oid)
+            .collect();
+        for t in hit {
+            self.lock_oid(t, AccessExclusive);
+        }
+    }
+
     /// Tables other than `oid` with a foreign key that references `oid`
     /// and that `which` picks.
     fn referencing(&self, oid: Oid, which: impl Fn(&Constraint) -> bool) -> Vec<Oid> {
@@ -413,9 +429,51 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 }
             }
         }
-        Stmt::DropSequence { names, .. } => {
+        Stmt::DropSequence { names, cascade, .. } => {
             for n in names {
                 b.lock(n, AccessExclusive);
+                // CASCADE drops the defaults that call nextval on it.
+                if *cascade {
+                    b.drop_from_tables(|t| {
+                        t.columns.iter().any(|c| {
+                            c.default
+                                .as_ref()
+                                .is_some_and(|d| mentions(&d.sql, &n.name))
+                        })
+                    });
+                }
+            }
+        }
+        // CASCADE drops the columns of the type (arrays of it too).
+        Stmt::DropType {
+            names,
+            cascade: true,
+            ..
+        } => {
+            for n in names {
+                b.drop_from_tables(|t| {
+                    t.columns.iter().any(|c| {
+                        c.data_type.name == n.name
+                            && (n.schema.is_none() || c.data_type.schema == n.schema)
+                    })
+                });
+            }
+        }
+        // CASCADE drops the triggers that call the function and the
+        // defaults that do.
+        Stmt::DropFunction {
+            functions,
+            cascade: true,
+            ..
+        } => {
+            for f in functions {
+                let name = &f.name.name;
+                b.drop_from_tables(|t| {
+                    t.triggers.iter().any(|g| g.function.name == *name)
+                        || t.columns
+                            .iter()
+                            .any(|c| c.default.as_ref().is_some_and(|d| mentions(&d.sql, name)))
+                });
             }
         }
         Stmt::AlterType(at)
@@ -547,8 +605,23 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             );
             b.h.data_loss |= what == "DROP DATABASE";
         }
-        Stmt::DropSchema { .. } => {
+        Stmt::DropSchema { names, cascade, .. } => {
             b.h.data_loss = true;
+            if *cascade {
+                let inside: Vec<Oid> = replay
+                    .catalog
+                    .tables
+                    .values()
+                    .map(|t| (t.oid, &t.name))
+                    .chain(replay.catalog.views.values().map(|v| (v.oid, &v.name)))
+                    .filter(|(_, n)| names.contains(&n.schema))
+                    .map(|(oid, _)| oid)
+                    .collect();
+                for oid in inside {
+                    b.lock_oid(oid, AccessExclusive);
+                    b.drop_dependents(oid);
+                }
+            }
         }
         // COMMENT locks the relation it describes against concurrent
         // schema changes; for an object on a table, it only reads the table.
@@ -915,6 +988,17 @@ fn constrained_domain(catalog: &crate::model::catalog::Catalog, t: &TypeName) ->
         })
 }
 
+/// Whether SQL text names `name` as a whole identifier (`nextval('seq')`,
+/// `f(x)`), ignoring case.
+fn mentions(sql: &str, name: &str) -> bool {
+    let (sql, name) = (sql.to_ascii_lowercase(), name.to_ascii_lowercase());
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    sql.match_indices(&name).any(|(i, _)| {
+        !sql[..i].chars().next_back().is_some_and(ident)
+            && !sql[i + name.len()..].chars().next().is_some_and(ident)
+    })
+}
+
 /// A validated `CHECK (c IS NOT NULL)` lets SET NOT NULL skip its scan.
 fn has_not_null_check(replay: &Replay, oid: Oid, column: &str) -> bool {
     let Some(t) = replay.catalog.tables.get(&oid) else {
@@ -939,7 +1023,16 @@ fn is_not_null_check(sql: &str, column: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::parameters;
+    use super::{mentions, parameters};
+
+    #[test]
+    fn mentions_whole_names_only() {
+        assert!(mentions("nextval('seq'::regclass)", "seq"));
+        assert!(mentions("nextval('public.Seq'::regclass)", "seq"));
+        assert!(mentions("f(x)", "f"));
+        assert!(!mentions("nextval('seq2'::regclass)", "seq"));
+        assert!(!mentions("my_f(x)", "f"));
+    }
 
     #[test]
     fn parameter_lists_in_every_spelling() {
