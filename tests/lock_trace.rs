@@ -454,7 +454,8 @@ const CASES: &[Case] = &[
         ],
         "ALTER DOMAIN posint VALIDATE CONSTRAINT pos",
     ),
-    // Dropping what tables use
+    // Objects tables use or carry: types, functions, schemas, sequences,
+    // statistics, rules, policies
     case(&[MOOD], "DROP TYPE mood CASCADE"),
     case(&[DOMAIN], "DROP DOMAIN posint CASCADE"),
     case(&[FUNCTION, TRIGGER], "DROP FUNCTION touch() CASCADE"),
@@ -485,6 +486,8 @@ const CASES: &[Case] = &[
         &["CREATE POLICY t_all ON t USING (true);"],
         "ALTER POLICY t_all ON t USING (false)",
     ),
+    case(&["CREATE SEQUENCE seq;"], "ALTER SEQUENCE seq OWNED BY t.n"),
+    case(&[], "CREATE SEQUENCE seq OWNED BY t.n"),
     // Tables and views
     case(&[], "TRUNCATE t"),
     case(&[CHILD], "TRUNCATE parent CASCADE"),

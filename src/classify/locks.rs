@@ -21,8 +21,8 @@ use crate::model::catalog::{
     AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind, TypeKind,
 };
 use crate::sql::ir::{
-    AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, CommentTarget, ConstraintKind,
-    QualifiedName, Stmt, TableConstraint, TableElement, TypeName,
+    AlterIndexAction, AlterSequenceAction, AlterTableOp, AlterTypeAction, ColumnDef, CommentTarget,
+    ConstraintKind, QualifiedName, Stmt, TableConstraint, TableElement, TypeName,
 };
 
 use LockMode::*;
@@ -427,6 +427,16 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 } else {
                     b.rewrite(existing, Rewrite::Table);
                 }
+            }
+        }
+        // OWNED BY reads the table to check the column.
+        Stmt::CreateSequence(crate::sql::ir::CreateSequence { options, .. })
+        | Stmt::AlterSequence(crate::sql::ir::AlterSequence {
+            action: AlterSequenceAction::Options(options),
+            ..
+        }) => {
+            if let Some(Some((table, _))) = &options.owned_by {
+                b.lock(table, AccessShare);
             }
         }
         Stmt::DropSequence { names, cascade, .. } => {
