@@ -587,6 +587,15 @@ const CASES: &[Case] = &[
     // Outside a transaction block
     concurrently(&[], "CREATE INDEX CONCURRENTLY t_note_idx ON t (note)"),
     concurrently(&[], "DROP INDEX CONCURRENTLY t_n_idx"),
+    concurrently(
+        &[],
+        "CREATE UNIQUE INDEX CONCURRENTLY t_id_n_idx ON t (id, n)",
+    ),
+    Case {
+        setup: &[],
+        sql: "REINDEX TABLE CONCURRENTLY t",
+        run: Run::Since(12, &HOLD_T),
+    },
     Case {
         setup: &[],
         sql: "VACUUM t",
@@ -866,11 +875,13 @@ fn run_gated(
     })
 }
 
-/// The model's prediction for `sql` after `setup`, on PostgreSQL `pg`.
+/// The model's prediction for `sql` after `setup`, on PostgreSQL `pg`, for
+/// the relations of `before`.
 fn predict(
     setup: &str,
     sql: &str,
     pg: u32,
+    in_transaction: bool,
     before: &HashMap<u32, String>,
 ) -> Result<Effect, String> {
     let script = Script::whole(PathBuf::from("setup.sql"), Arc::from(setup));
@@ -885,7 +896,9 @@ fn predict(
         }
     }
     let stmt = sql::parse_statement(sql).map_err(|e| format!("not understood: {e}"))?;
-    let hazards = Classifier::new(pg, true).before(&stmt, &replay).hazards;
+    let hazards = Classifier::new(pg, in_transaction)
+        .before(&stmt, &replay)
+        .hazards;
     let existing: BTreeSet<&String> = before.values().collect();
     let locks = hazards
         .locks
@@ -924,7 +937,7 @@ fn observe(
         end: sql.len(),
     };
     let seen = match run {
-        Run::Transaction | Run::Since(..) => {
+        Run::Transaction => {
             let trace = run_statement(server, &mut client, sql, true, &location)
                 .map_err(|e| e.to_string())?
                 .map_err(failed)?;
@@ -938,6 +951,7 @@ fn observe(
             }
         }
         Run::Concurrently { gates } => run_gated(server, &db.conninfo, sql, gates, &location)?,
+        Run::Since(_, run) => return observe(server, db, setup, sql, run),
     };
     let after = relations(&mut client);
     let locks = strongest(seen.held, &before, &after);
@@ -966,18 +980,27 @@ fn predicted_locks_and_rewrites_match_the_server() {
     let db = support::fresh_database("lock_trace");
     let server = Server::from_url(&db.conninfo).unwrap_or_else(|e| panic!("{e}"));
     let pg = server.version_num().unwrap_or_else(|e| panic!("{e}")) / 10000;
+    // One row per disagreement: case, what, predicted, observed.
     let mut rows: Vec<[String; 4]> = Vec::new();
     let mut checked = 0;
     let mut not_run = Vec::new();
-    for c in CASES {
-        let run = match &c.run {
-            Run::Since(major, _) if pg < *major => {
-                not_run.push(format!("{} (needs PostgreSQL {major})", c.sql));
-                continue;
+    for (i, c) in CASES.iter().enumerate() {
+        let (mut run, mut in_transaction) = (&c.run, true);
+        loop {
+            match run {
+                Run::Since(major, inner) if pg >= *major => run = inner,
+                Run::Concurrently { .. } => {
+                    in_transaction = false;
+                    break;
+                }
+                _ => break,
             }
-            Run::Since(_, run) => *run,
-            run => run,
-        };
+        }
+        if let Run::Since(major, _) = run {
+            not_run.push(format!("{} (needs PostgreSQL {major})", c.sql));
+            continue;
+        }
+        let label = format!("#{i} {}", c.sql);
         let setup = std::iter::once(BASE)
             .chain(c.setup.iter().copied())
             .collect::<Vec<_>>()
@@ -986,14 +1009,14 @@ fn predicted_locks_and_rewrites_match_the_server() {
         let (observed, before) = match observe(&server, &db, &setup, c.sql, run) {
             Ok(o) => o,
             Err(e) => {
-                rows.push([c.sql.to_owned(), String::new(), String::new(), e]);
+                rows.push([label, String::new(), String::new(), e]);
                 continue;
             }
         };
-        let predicted = match predict(&setup, c.sql, pg, &before) {
+        let predicted = match predict(&setup, c.sql, pg, in_transaction, &before) {
             Ok(p) => p,
             Err(e) => {
-                rows.push([c.sql.to_owned(), String::new(), e, String::new()]);
+                rows.push([label, String::new(), e, String::new()]);
                 continue;
             }
         };
@@ -1008,35 +1031,44 @@ fn predicted_locks_and_rewrites_match_the_server() {
         for table in tables {
             let (p, o) = (show(&predicted.locks, table), show(&observed.locks, table));
             if p != o {
-                rows.push([c.sql.to_owned(), format!("lock {table}"), p, o]);
+                rows.push([label.clone(), format!("lock {table}"), p, o]);
             }
         }
         if predicted.rewrite != observed.rewrite {
             rows.push([
-                c.sql.to_owned(),
+                label,
                 "rewrite".to_owned(),
                 show_rewrite(predicted.rewrite),
                 show_rewrite(observed.rewrite),
             ]);
         }
     }
-    println!("PostgreSQL {pg}: {checked} statement forms checked");
+    let statements: BTreeSet<&str> = CASES.iter().map(|c| c.sql).collect();
+    println!(
+        "PostgreSQL {pg}: {checked} cases checked ({} different statements)",
+        statements.len()
+    );
     for n in &not_run {
         println!("not run: {n}");
     }
     if !rows.is_empty() {
         let mut table = format!(
-            "{} of {checked} statement forms disagree with PostgreSQL {pg}:\n",
+            "{} of {checked} cases disagree with PostgreSQL {pg} (#n is the case's index in CASES):\n",
             rows.iter().map(|r| &r[0]).collect::<BTreeSet<_>>().len()
         );
+        let header = ["case", "what", "predicted"];
         let w: Vec<usize> = (0..3)
-            .map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0))
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].len())
+                    .fold(header[i].len(), usize::max)
+            })
             .collect();
         table.push_str(&format!(
             "{:w0$}  {:w1$}  {:w2$}  observed\n",
-            "statement",
-            "what",
-            "predicted",
+            header[0],
+            header[1],
+            header[2],
             w0 = w[0],
             w1 = w[1],
             w2 = w[2]
