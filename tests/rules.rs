@@ -31,8 +31,14 @@ fn lint_fixture(rule: &str, which: &str) -> (Vec<&'static str>, String) {
     if let Ok(d) = std::fs::read_to_string(&down) {
         m.down = Some(Script::whole(down, Arc::from(d)));
     }
+    // Down-script rules need a layout whose framework runs downs.
+    let layout = if rule.starts_with("down-") {
+        Layout::Diesel
+    } else {
+        Layout::Plain
+    };
     let discovery = Discovery {
-        layout: Layout::Plain,
+        layout,
         migrations: vec![m],
         findings: Vec::new(),
     };

@@ -26,14 +26,15 @@ pub(super) struct Assumed {
 
 impl Assumed {
     /// Adds what `stmt` needs and the history never created; returns the
-    /// hints to show.
+    /// hints to show and the statements that added it.
     pub(super) fn prepare(
         &mut self,
         stmt: &Stmt,
         location: &Location,
         replay: &mut Replay,
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, Vec<Stmt>) {
         let mut hints = Vec::new();
+        let mut added = Vec::new();
         for (table, columns) in references(stmt) {
             let oid = match replay.resolve_relation(table) {
                 Some((_, oid)) => oid,
@@ -50,6 +51,7 @@ impl Assumed {
                         as_query: None,
                     });
                     replay.apply(&create, location);
+                    added.push(create);
                     let Some(oid) = replay.resolve_table(table) else {
                         continue;
                     };
@@ -81,10 +83,11 @@ impl Assumed {
                     }],
                 });
                 replay.apply(&add, location);
+                added.push(add);
                 self.hint(&mut hints, format!("column {table}.{column}"), location);
             }
         }
-        hints
+        (hints, added)
     }
 
     fn hint(&mut self, hints: &mut Vec<Finding>, what: String, location: &Location) {

@@ -99,6 +99,7 @@ pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, L
     let selected: HashSet<String> = select(&discovery.migrations, &options.selection)?;
     let mut observer = Linter {
         options,
+        layout: discovery.layout,
         selected: &selected,
         current: None,
         assumed: assume::Assumed::default(),
@@ -161,6 +162,7 @@ struct Current {
 
 struct Linter<'a> {
     options: &'a LintOptions,
+    layout: crate::source::Layout,
     selected: &'a HashSet<String>,
     current: Option<Current>,
     assumed: assume::Assumed,
@@ -265,7 +267,7 @@ fn replay_down(down: &ParsedScript, replay: &Replay, before: &Catalog) -> DownRe
     r.end_transaction();
     DownReplay {
         problems,
-        residue: crate::model::diff::compare(before, &r.catalog),
+        residue: crate::model::diff::compare_shared(before, &r.catalog),
     }
 }
 
@@ -300,8 +302,17 @@ impl Observer for Linter<'_> {
         let StatementKind::Parsed(stmt) = &statement.kind else {
             return;
         };
-        let hints = self.assumed.prepare(stmt, &statement.location, replay);
+        let (hints, added) = self.assumed.prepare(stmt, &statement.location, replay);
         if let Some(cur) = &mut self.current {
+            // What was assumed existed before the migration too.
+            if !added.is_empty() {
+                let mut before = Replay::new(replay.search_path().to_vec());
+                before.catalog = std::mem::take(&mut cur.before_catalog);
+                for s in &added {
+                    before.apply(s, &statement.location);
+                }
+                cur.before_catalog = before.catalog;
+            }
             cur.pending = Some(cur.classifier.before(stmt, replay));
             self.findings.extend(hints);
         }
@@ -390,6 +401,7 @@ impl Observer for Linter<'_> {
             before: &cur.before_catalog,
             after: &replay.catalog,
             down: down_replay.as_ref(),
+            layout_has_downs: self.layout.has_downs(),
             pg_version: self.options.pg_version,
         };
         let mut out = Vec::new();

@@ -18,9 +18,16 @@ use crate::source::Migration;
 use crate::sql::ir::Stmt;
 
 mod adding_required_column;
+mod assumed_existing;
 mod creating_index_non_concurrently;
+mod down_does_not_restore;
+mod down_missing;
+mod down_references_missing_object;
 mod dropping_column;
 mod dropping_table;
+mod missing_object;
+mod unparsed_statement;
+mod unused_ignore;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -136,6 +143,8 @@ pub struct MigrationInput<'a> {
     pub after: &'a Catalog,
     /// `None` when the migration has no down script.
     pub down: Option<&'a DownReplay>,
+    /// Whether the layout's framework runs down scripts at all.
+    pub layout_has_downs: bool,
     pub pg_version: u32,
 }
 
@@ -172,9 +181,16 @@ impl Violation {
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
+    &assumed_existing::RULE,
     &creating_index_non_concurrently::RULE,
+    &down_does_not_restore::RULE,
+    &down_missing::RULE,
+    &down_references_missing_object::RULE,
     &dropping_column::RULE,
     &dropping_table::RULE,
+    &missing_object::RULE,
+    &unparsed_statement::RULE,
+    &unused_ignore::RULE,
 ];
 
 /// The rule called `name`.

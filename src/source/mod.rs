@@ -82,6 +82,12 @@ impl Layout {
         }
     }
 
+    /// Whether the framework runs down (undo, revert) scripts. Flyway's
+    /// undo migrations are a paid feature, and plain folders have none.
+    pub fn has_downs(self) -> bool {
+        !matches!(self, Layout::Flyway | Layout::Plain)
+    }
+
     pub fn from_name(name: &str) -> Option<Layout> {
         Layout::ALL.into_iter().find(|l| l.name() == name)
     }
