@@ -238,12 +238,7 @@ pub fn run_rules(json: bool) -> Result<ExitCode> {
 pub fn run_explain(name: &str) -> Result<ExitCode> {
     let rule = crate::rules::find(name)
         .ok_or_else(|| anyhow!("no rule is called `{name}`; `turquoise rules` lists them"))?;
-    let out = format!(
-        "# {}\n\nDefault severity: {}\n\n{}",
-        rule.name,
-        rule.severity,
-        rule.doc()
-    );
+    let out = crate::rules::docs::page(rule);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,8 @@
 //! types, and return violations. They do no I/O and know nothing of
 //! configuration or suppression, which the linter applies afterwards.
 
+pub mod docs;
+
 use crate::classify::{Classification, Context};
 use crate::diagnostic::{Location, Severity};
 use crate::model::Replay;
