@@ -3,6 +3,7 @@
 //! anything; it only formats what it is given.
 
 pub mod json;
+pub mod text;
 
 use crate::diagnostic::{Finding, LineIndex, Severity};
 use serde::Serialize;
@@ -10,12 +11,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The output formats of `lint` and `check`.
+/// The output formats of `lint` and `check` (docs/output.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Code frames for people.
+    /// Code frames with the statement underlined, for people.
     Text,
-    /// Stable JSON (docs/output.md).
+    /// Stable JSON for scripts; fields are only ever added.
     Json,
 }
 
@@ -89,15 +90,11 @@ pub fn shown_path<'a>(path: &'a Path, base: &Path) -> &'a Path {
         .unwrap_or(path)
 }
 
-/// Renders lint findings in `format`.
-pub fn render(format: Format, rows: &[Row], summary: Summary, _color: bool) -> String {
+/// Renders lint findings in `format`. Only `text` has colour, and only when
+/// `color` is true.
+pub fn render(format: Format, rows: &[Row], summary: Summary, color: bool) -> String {
     match format {
-        Format::Text => {
-            let findings: Vec<Finding> = rows.iter().map(|r| r.finding.clone()).collect();
-            let mut out = text(&findings, Path::new(""));
-            out.push_str(&summary_line(summary));
-            out
-        }
+        Format::Text => text::render(rows, summary, color),
         Format::Json => json::render(rows, summary),
     }
 }
