@@ -34,9 +34,58 @@ fn json() {
 }
 
 #[test]
+fn sarif() {
+    insta::assert_snapshot!(render(Format::Sarif, false));
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!(render(Format::Github, false));
+}
+
+#[test]
+fn gitlab() {
+    insta::assert_snapshot!(render(Format::Gitlab, false));
+}
+
+#[test]
 fn colour_only_when_asked_and_only_in_text() {
     let escape = "\x1b[";
     assert!(render(Format::Text, true).contains(escape));
     assert!(!render(Format::Text, false).contains(escape));
-    assert!(!render(Format::Json, true).contains(escape));
+    for format in [Format::Json, Format::Sarif, Format::Github, Format::Gitlab] {
+        assert!(
+            !render(format, true).contains(escape),
+            "{format:?} has colour codes"
+        );
+    }
+}
+
+#[test]
+fn every_format_is_valid_for_its_reader() {
+    // The JSON formats parse, and name the same findings the text shows.
+    let (result, _) = fixture();
+    let n = result.findings.len();
+    let json: serde_json::Value =
+        serde_json::from_str(&render(Format::Json, false)).expect("json parses");
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(n));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(Format::Sarif, false)).expect("sarif parses");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(n)
+    );
+    let gitlab: serde_json::Value =
+        serde_json::from_str(&render(Format::Gitlab, false)).expect("gitlab parses");
+    let issues = gitlab.as_array().expect("an array");
+    assert_eq!(issues.len(), n);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .filter_map(|i| i["fingerprint"].as_str())
+        .collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), n, "fingerprints are unique");
+    let github = render(Format::Github, false);
+    assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), n);
 }
