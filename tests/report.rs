@@ -49,11 +49,43 @@ fn gitlab() {
 }
 
 #[test]
+fn markdown() {
+    insta::assert_snapshot!(render(Format::Markdown, false));
+}
+
+#[test]
+fn summary() {
+    insta::assert_snapshot!(render(Format::Summary, false));
+}
+
+#[test]
+fn markdown_says_when_there_is_nothing() {
+    let summary = Summary {
+        migrations: 2,
+        ..Summary::default()
+    };
+    let out = report::render(Format::Markdown, &[], summary, false);
+    assert!(
+        out.contains("0 errors, 0 warnings, 0 hints in 2 migrations"),
+        "{out}"
+    );
+    assert!(out.contains("No findings"), "{out}");
+    assert!(!out.contains('|'), "no table when there is nothing: {out}");
+}
+
+#[test]
 fn colour_only_when_asked_and_only_in_text() {
     let escape = "\x1b[";
     assert!(render(Format::Text, true).contains(escape));
     assert!(!render(Format::Text, false).contains(escape));
-    for format in [Format::Json, Format::Sarif, Format::Github, Format::Gitlab] {
+    for format in [
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::Markdown,
+        Format::Summary,
+    ] {
         assert!(
             !render(format, true).contains(escape),
             "{format:?} has colour codes"

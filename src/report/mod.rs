@@ -5,7 +5,9 @@
 pub mod github;
 pub mod gitlab;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
+pub mod summary;
 pub mod text;
 
 use crate::diagnostic::{Finding, LineIndex, Severity};
@@ -27,6 +29,10 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report (a JSON array).
     Gitlab,
+    /// A Markdown table for a pull-request comment.
+    Markdown,
+    /// Counts per severity and per rule only.
+    Summary,
 }
 
 impl Format {
@@ -34,7 +40,10 @@ impl Format {
     /// the checkout, where CI runs), so annotations land on the right file;
     /// the others name them from the migrations folder.
     pub fn paths_from_checkout(self) -> bool {
-        matches!(self, Format::Sarif | Format::Github | Format::Gitlab)
+        matches!(
+            self,
+            Format::Sarif | Format::Github | Format::Gitlab | Format::Markdown
+        )
     }
 }
 
@@ -130,6 +139,8 @@ pub fn render(format: Format, rows: &[Row], summary: Summary, color: bool) -> St
         Format::Sarif => sarif::render(rows),
         Format::Github => github::render(rows, summary),
         Format::Gitlab => gitlab::render(rows),
+        Format::Markdown => markdown::render(rows, summary),
+        Format::Summary => summary::render(rows, summary),
     }
 }
 
