@@ -144,14 +144,18 @@ pub fn render(format: Format, rows: &[Row], summary: Summary, color: bool) -> St
     }
 }
 
-/// Where the project's repository lives (Cargo.toml `repository`); rule
-/// documentation links point into it.
+/// Where the project's repository lives (Cargo.toml `repository`, empty
+/// until the project is published); rule documentation links point into it.
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The documentation page of a rule: `docs/rules/<name>.md` in the
-/// repository.
+/// repository, or that relative path while no repository is set.
 pub fn rule_url(name: &str) -> String {
-    format!("{REPOSITORY}/blob/main/docs/rules/{name}.md")
+    if REPOSITORY.is_empty() {
+        format!("docs/rules/{name}.md")
+    } else {
+        format!("{REPOSITORY}/blob/main/docs/rules/{name}.md")
+    }
 }
 
 /// `3 errors, 1 warning, 0 hints in 12 migrations`.

@@ -35,7 +35,8 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Driver {
     name: &'static str,
-    information_uri: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     version: &'static str,
     rules: Vec<Descriptor>,
 }
@@ -45,7 +46,8 @@ struct Driver {
 struct Descriptor {
     id: &'static str,
     short_description: Text,
-    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Configuration,
 }
 
@@ -108,7 +110,8 @@ pub fn render(rows: &[Row]) -> String {
             short_description: Text {
                 text: rule.summary(),
             },
-            help_uri: super::rule_url(rule.name),
+            // SARIF wants an absolute URI here.
+            help_uri: (!super::REPOSITORY.is_empty()).then(|| super::rule_url(rule.name)),
             default_configuration: Configuration {
                 level: level(rule.severity),
             },
@@ -121,7 +124,7 @@ pub fn render(rows: &[Row]) -> String {
             tool: Tool {
                 driver: Driver {
                     name: "turquoise",
-                    information_uri: super::REPOSITORY,
+                    information_uri: (!super::REPOSITORY.is_empty()).then_some(super::REPOSITORY),
                     version: env!("CARGO_PKG_VERSION"),
                     rules,
                 },

@@ -3,6 +3,9 @@
 //! narrowing) and has no down script, in a layout whose framework runs
 //! downs.
 //!
+//! In `lint`, it replaces the reader's `missing-down` warning, which
+//! `turquoise migrations` shows for every migration without a down.
+//!
 //! ## Why is this bad?
 //! Blue-green deploys promise that every phase can be rolled back. A
 //! contract change without a down cannot be undone by the framework: a

@@ -145,7 +145,7 @@ pub struct MigrationInput<'a> {
     pub after: &'a Catalog,
     /// `None` when the migration has no down script.
     pub down: Option<&'a DownReplay>,
-    /// Whether the layout's framework runs down scripts at all.
+    /// Whether the framework runs down scripts and the history has some.
     pub layout_has_downs: bool,
     pub pg_version: u32,
 }
