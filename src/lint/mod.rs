@@ -5,7 +5,8 @@
 //! Every migration is replayed, linted or not, so "an existing table" means
 //! one the history created earlier. Objects the history never created are
 //! taken to exist already, with rows (see [`assume`]), so a lone file or a
-//! partial history still gets its lock and compatibility findings.
+//! partial history still gets its lock and compatibility findings; they
+//! are part of the schema before the migration too.
 
 mod assume;
 mod suppress;
@@ -300,8 +301,17 @@ impl Observer for Linter<'_> {
         let StatementKind::Parsed(stmt) = &statement.kind else {
             return;
         };
-        let hints = self.assumed.prepare(stmt, &statement.location, replay);
+        let (hints, added) = self.assumed.prepare(stmt, &statement.location, replay);
         if let Some(cur) = &mut self.current {
+            // What is assumed to exist existed before the migration too.
+            if !added.is_empty() {
+                let mut before = Replay::new(replay.search_path().to_vec());
+                before.catalog = std::mem::take(&mut cur.before_catalog);
+                for s in &added {
+                    before.apply(s, &statement.location);
+                }
+                cur.before_catalog = before.catalog;
+            }
             cur.pending = Some(cur.classifier.before(stmt, replay));
             self.findings.extend(hints);
         }
