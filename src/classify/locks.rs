@@ -4,7 +4,7 @@
 //! major version. `tests/lock_trace.rs` checks this table against what a
 //! real server does.
 
-use super::types::{type_change_rewrites, volatile_default};
+use super::types::{column_type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
 use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind};
@@ -481,7 +481,13 @@ fn alter_table_op(
             ..
         } => {
             let rewrites = match column(c) {
-                Some(old) => type_change_rewrites(&old.data_type, data_type, using.is_some()),
+                Some(old) => column_type_change_rewrites(
+                    &old.data_type,
+                    data_type,
+                    using.is_some(),
+                    b.pg,
+                    b.context.utc,
+                ),
                 None => true,
             };
             if rewrites {
@@ -628,6 +634,25 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn timestamptz_on_a_utc_session_does_not_rewrite() {
+        let r = replay_of(&["CREATE TABLE events (at timestamp)"]);
+        let stmt = parse_statement("ALTER TABLE events ALTER COLUMN at TYPE timestamptz");
+        let Ok(stmt) = stmt else {
+            panic!("ALTER parses");
+        };
+        let utc = Context {
+            utc: true,
+            ..Context::default()
+        };
+        assert_eq!(hazards(&stmt, &r, &utc, 15).rewrite, None);
+        assert_eq!(hazards(&stmt, &r, &utc, 11).rewrite, Some(Rewrite::Table));
+        assert_eq!(
+            hazards(&stmt, &r, &Context::default(), 15).rewrite,
+            Some(Rewrite::Table)
+        );
     }
 
     #[test]
