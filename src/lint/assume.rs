@@ -315,7 +315,7 @@ fn stub_column(name: &str) -> ColumnDef {
         name: name.to_owned(),
         // The real type is unknown; a name no real type has keeps every
         // type comparison honest (a change from it counts as a rewrite).
-        data_type: TypeName::simple("unknown"),
+        data_type: TypeName::simple(crate::rules::ASSUMED_TYPE),
         serial: false,
         not_null: None,
         default: None,

@@ -21,6 +21,7 @@ mod adding_required_column;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_table;
+mod renaming_table;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -175,6 +176,7 @@ pub static RULES: &[&Rule] = &[
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_table::RULE,
+    &renaming_table::RULE,
 ];
 
 /// The rule called `name`.
@@ -192,4 +194,38 @@ pub fn lock_phrase(c: &Classification) -> Option<String> {
             l.mode.blocks()
         )
     })
+}
+
+/// The type the linter gives a column it only assumes to exist (a lone
+/// file names a column no migration created): no real type has this name.
+pub const ASSUMED_TYPE: &str = "unknown";
+
+/// A column's type for help text. A column the linter only assumed to
+/// exist has no known type: a placeholder stands in for it.
+pub fn type_text(t: &crate::sql::ir::TypeName) -> String {
+    if type_known(t) {
+        t.to_sql()
+    } else {
+        "<its type>".to_owned()
+    }
+}
+
+/// Whether a column's type is known (not only assumed).
+pub fn type_known(t: &crate::sql::ir::TypeName) -> bool {
+    !(t.schema.is_none() && t.name == ASSUMED_TYPE && t.modifiers.is_empty())
+}
+
+/// Names for a message: `a, b and c`, or the first ones and how many more.
+pub fn listing(items: &[String]) -> String {
+    const SHOWN: usize = 8;
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if items.len() > SHOWN => format!(
+            "{} and {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        ),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
