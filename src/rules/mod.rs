@@ -21,6 +21,7 @@ mod adding_required_column;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_table;
+mod renaming_column;
 mod renaming_table;
 
 /// Where a rule looks.
@@ -176,6 +177,7 @@ pub static RULES: &[&Rule] = &[
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_table::RULE,
+    &renaming_column::RULE,
     &renaming_table::RULE,
 ];
 
