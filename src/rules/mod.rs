@@ -18,6 +18,7 @@ use crate::source::Migration;
 use crate::sql::ir::Stmt;
 
 mod adding_required_column;
+mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_table;
@@ -174,6 +175,7 @@ impl Violation {
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
+    &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_table::RULE,
