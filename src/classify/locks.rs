@@ -7,7 +7,7 @@
 use super::types::{column_type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
-use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind};
+use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind, Table};
 use crate::sql::ir::{
     AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, ConstraintKind, QualifiedName,
     Stmt, TableConstraint, TableElement,
@@ -494,7 +494,13 @@ fn alter_table_op(
                 b.rewrite(existing, Rewrite::Table);
             }
         }
-        O::SetNotNull { column: c } if !(b.pg >= 12 && has_not_null_check(b.replay, oid, c)) => {
+        O::SetNotNull { column: c }
+            if b.replay
+                .catalog
+                .tables
+                .get(&oid)
+                .is_none_or(|t| set_not_null_scans(t, c, b.pg)) =>
+        {
             b.scan(existing);
         }
         O::AddConstraint(k) => match &k.kind {
@@ -576,11 +582,15 @@ fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
     }
 }
 
+/// Whether `SET NOT NULL` on `column` of `table` reads every row: it does
+/// unless a validated `CHECK (column IS NOT NULL)` already proves there is
+/// no NULL, which PostgreSQL 12 and later trust.
+pub fn set_not_null_scans(table: &Table, column: &str, pg: u32) -> bool {
+    !(pg >= 12 && has_not_null_check(table, column))
+}
+
 /// A validated `CHECK (c IS NOT NULL)` lets SET NOT NULL skip its scan.
-fn has_not_null_check(replay: &Replay, oid: Oid, column: &str) -> bool {
-    let Some(t) = replay.catalog.tables.get(&oid) else {
-        return false;
-    };
+fn has_not_null_check(t: &Table, column: &str) -> bool {
     t.constraints.iter().any(|c| {
         c.validated
             && matches!(&c.kind, ConstraintDef::Check { expr, .. }

@@ -16,6 +16,7 @@ mod types;
 
 pub use compat::{change_compatibility, combine};
 pub use impact::{Impact, ImpactVia};
+pub use locks::set_not_null_scans;
 pub use types::{column_type_change_rewrites, is_utc_zone, type_change_rewrites, volatile_default};
 
 use crate::model::catalog::{ObjectName, Oid};

@@ -24,6 +24,7 @@ mod dropping_column;
 mod dropping_table;
 mod renaming_column;
 mod renaming_table;
+mod setting_not_null;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -181,6 +182,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_table::RULE,
     &renaming_column::RULE,
     &renaming_table::RULE,
+    &setting_not_null::RULE,
 ];
 
 /// The rule called `name`.
