@@ -21,6 +21,7 @@ mod adding_required_column;
 mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
+mod dropping_not_null;
 mod dropping_table;
 mod renaming_column;
 mod renaming_table;
@@ -179,6 +180,7 @@ pub static RULES: &[&Rule] = &[
     &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
+    &dropping_not_null::RULE,
     &dropping_table::RULE,
     &renaming_column::RULE,
     &renaming_table::RULE,
