@@ -17,6 +17,7 @@ use crate::model::diff::Difference;
 use crate::source::Migration;
 use crate::sql::ir::Stmt;
 
+mod adding_column_rewrites_table;
 mod adding_required_column;
 mod changing_column_type;
 mod creating_index_non_concurrently;
@@ -176,6 +177,7 @@ impl Violation {
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
+    &adding_column_rewrites_table::RULE,
     &adding_required_column::RULE,
     &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
