@@ -23,6 +23,7 @@ mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_not_null;
+mod dropping_schema;
 mod dropping_table;
 mod renaming_column;
 mod renaming_table;
@@ -183,6 +184,7 @@ pub static RULES: &[&Rule] = &[
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_not_null::RULE,
+    &dropping_schema::RULE,
     &dropping_table::RULE,
     &renaming_column::RULE,
     &renaming_table::RULE,
