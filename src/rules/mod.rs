@@ -22,6 +22,7 @@ mod adding_required_column;
 mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
+mod dropping_database;
 mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
@@ -183,6 +184,7 @@ pub static RULES: &[&Rule] = &[
     &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
+    &dropping_database::RULE,
     &dropping_not_null::RULE,
     &dropping_schema::RULE,
     &dropping_table::RULE,
