@@ -29,6 +29,7 @@ mod dropping_table;
 mod renaming_column;
 mod renaming_table;
 mod setting_not_null;
+mod truncating_table;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -191,6 +192,7 @@ pub static RULES: &[&Rule] = &[
     &renaming_column::RULE,
     &renaming_table::RULE,
     &setting_not_null::RULE,
+    &truncating_table::RULE,
 ];
 
 /// The rule called `name`.
