@@ -19,6 +19,7 @@ use crate::sql::ir::Stmt;
 
 mod adding_column_rewrites_table;
 mod adding_required_column;
+mod cascading_drop;
 mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
@@ -182,6 +183,7 @@ impl Violation {
 pub static RULES: &[&Rule] = &[
     &adding_column_rewrites_table::RULE,
     &adding_required_column::RULE,
+    &cascading_drop::RULE,
     &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
