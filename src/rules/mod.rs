@@ -28,6 +28,7 @@ mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
 mod renaming_column;
+mod renaming_enum_value;
 mod renaming_table;
 mod setting_not_null;
 mod truncating_table;
@@ -192,6 +193,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_schema::RULE,
     &dropping_table::RULE,
     &renaming_column::RULE,
+    &renaming_enum_value::RULE,
     &renaming_table::RULE,
     &setting_not_null::RULE,
     &truncating_table::RULE,
