@@ -27,6 +27,7 @@ mod dropping_database;
 mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
+mod removing_enum_value;
 mod renaming_column;
 mod renaming_enum_value;
 mod renaming_table;
@@ -192,6 +193,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_not_null::RULE,
     &dropping_schema::RULE,
     &dropping_table::RULE,
+    &removing_enum_value::RULE,
     &renaming_column::RULE,
     &renaming_enum_value::RULE,
     &renaming_table::RULE,
