@@ -27,6 +27,7 @@ mod dropping_database;
 mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
+mod dropping_view;
 mod removing_enum_value;
 mod renaming_column;
 mod renaming_enum_value;
@@ -193,6 +194,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_not_null::RULE,
     &dropping_schema::RULE,
     &dropping_table::RULE,
+    &dropping_view::RULE,
     &removing_enum_value::RULE,
     &renaming_column::RULE,
     &renaming_enum_value::RULE,
