@@ -24,6 +24,7 @@ mod changing_column_type;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_database;
+mod dropping_function;
 mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
@@ -191,6 +192,7 @@ pub static RULES: &[&Rule] = &[
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_database::RULE,
+    &dropping_function::RULE,
     &dropping_not_null::RULE,
     &dropping_schema::RULE,
     &dropping_table::RULE,
