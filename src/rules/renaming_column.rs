@@ -63,7 +63,11 @@ fn check(input: &StatementInput) -> Vec<Violation> {
                 let reach = if bodies.is_empty() {
                     String::new()
                 } else {
-                    format!("; {} still name it", listing(&bodies))
+                    format!(
+                    "; {} still {} it",
+                    listing(&bodies),
+                    if bodies.len() == 1 { "names" } else { "name" }
+                )
                 };
                 let ty = type_text(&after.data_type);
                 Some(

@@ -70,7 +70,11 @@ fn check(input: &MigrationInput) -> Vec<Violation> {
             let reach = if bodies.is_empty() {
                 String::new()
             } else {
-                format!("; {} still name it", listing(&bodies))
+                format!(
+                    "; {} still {} it",
+                    listing(&bodies),
+                    if bodies.len() == 1 { "names" } else { "name" }
+                )
             };
             out.push(
                 Violation::new(format!(
