@@ -1,9 +1,9 @@
 //! ## What it does
 //! Flags `ALTER TABLE ... ADD COLUMN` that makes PostgreSQL rewrite a table
-//! that existed before the migration: a volatile default (`random()`,
-//! `gen_random_uuid()`, `clock_timestamp()`, a VOLATILE function), a
-//! `serial` type, `GENERATED ... AS IDENTITY`, `GENERATED ALWAYS AS (...)
-//! STORED`, and before PostgreSQL 11 any default.
+//! that existed before the migration. The causes: a volatile default
+//! (`random()`, `gen_random_uuid()`, `clock_timestamp()`, a VOLATILE
+//! function), a `serial` type, `GENERATED ... AS IDENTITY`, `GENERATED
+//! ALWAYS AS (...) STORED`, and before PostgreSQL 11 any default.
 //!
 //! ## Why is this bad?
 //! Each existing row needs its own value, so PostgreSQL writes the whole

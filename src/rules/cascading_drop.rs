@@ -1,7 +1,7 @@
 //! ## What it does
-//! Flags `DROP ... CASCADE` (of a schema, table, view, column, constraint,
-//! type, function, sequence, index, trigger or extension) and
-//! `TRUNCATE ... CASCADE`.
+//! Flags `DROP ... CASCADE` and `TRUNCATE ... CASCADE`. Every kind of drop
+//! counts: schema, table, view, column, constraint, type, function,
+//! sequence, index, trigger, extension.
 //!
 //! ## Why is this bad?
 //! CASCADE removes whatever depends on the object without naming it: views,

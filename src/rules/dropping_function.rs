@@ -1,8 +1,8 @@
 //! ## What it does
-//! Flags `DROP FUNCTION` (and `DROP PROCEDURE`, `DROP AGGREGATE`) of a
-//! routine that existed before the migration and does not exist after it,
-//! with the same argument types. A function dropped and created again in
-//! the same migration (to change its return type) is not flagged.
+//! Flags `DROP FUNCTION` of a function that existed before the migration
+//! and does not exist after it. Procedures and aggregates count too; a
+//! function dropped and created again with the same argument types in the
+//! same migration (to change its return type) does not.
 //!
 //! ## Why is this bad?
 //! The running (blue) application may still call the function, directly or
