@@ -5,7 +5,8 @@
 //! Every migration is replayed, linted or not, so "an existing table" means
 //! one the history created earlier. Objects the history never created are
 //! taken to exist already, with rows (see [`assume`]), so a lone file or a
-//! partial history still gets its lock and compatibility findings.
+//! partial history still gets its lock and compatibility findings; they
+//! are part of the schema before the migration too.
 
 mod assume;
 mod suppress;
@@ -310,7 +311,7 @@ impl Observer for Linter<'_> {
         };
         let (hints, added) = self.assumed.prepare(stmt, &statement.location, replay);
         if let Some(cur) = &mut self.current {
-            // What was assumed existed before the migration too.
+            // What is assumed to exist existed before the migration too.
             if !added.is_empty() {
                 let mut before = Replay::new(replay.search_path().to_vec());
                 before.catalog = std::mem::take(&mut cur.before_catalog);
