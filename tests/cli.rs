@@ -193,3 +193,25 @@ fn bad_configuration_names_the_key_and_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn lint_ci_formats_name_files_from_the_checkout() {
+    // CI reads paths from the repository root; people read them from the
+    // migrations folder.
+    let (code, out, err) =
+        stdout(turquoise(&root()).args(["lint", "./fixtures/report", "--format", "github"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("::error file=fixtures/report/2_drop_nickname.up.sql,line=2,"),
+        "{out}"
+    );
+    let (_, out, err) = stdout(turquoise(&root()).args(["lint", "fixtures/report"]));
+    assert!(
+        out.contains(" --> 2_drop_nickname.up.sql:2:1\n"),
+        "{out}{err}"
+    );
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+}

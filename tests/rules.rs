@@ -31,9 +31,19 @@ fn lint_fixture(rule: &str, which: &str) -> (Vec<&'static str>, String) {
     if let Ok(d) = std::fs::read_to_string(&down) {
         m.down = Some(Script::whole(down, Arc::from(d)));
     }
+    // Down-script rules need a layout whose framework runs downs, in a
+    // history that has downs: an empty first migration with one.
+    let (layout, mut migrations) = if rule.starts_with("down-") {
+        let mut first = source::single(dir.join("0_start.sql"), Arc::from(""));
+        first.down = Some(Script::whole(dir.join("0_start.down.sql"), Arc::from("")));
+        (Layout::Diesel, vec![first])
+    } else {
+        (Layout::Plain, Vec::new())
+    };
+    migrations.push(m);
     let discovery = Discovery {
-        layout: Layout::Plain,
-        migrations: vec![m],
+        layout,
+        migrations,
         findings: Vec::new(),
     };
     let result = lint::lint(discovery, &LintOptions::default()).expect("lint runs");

@@ -23,12 +23,15 @@ pub fn combine(items: impl IntoIterator<Item = Compatibility>) -> Compatibility 
     }
 }
 
-/// A statement that recorded no change: row changes are data, the rest
-/// (SET, grants, comments that changed nothing, transaction control) neutral.
+/// A statement that recorded no change: row changes are data, DROP
+/// DATABASE (outside the model, but it removes everything code uses) a
+/// contract, the rest (SET, grants, comments that changed nothing,
+/// transaction control) neutral.
 pub(super) fn statement_compatibility(stmt: &Stmt) -> Compatibility {
     match stmt {
         Stmt::Dml(d) if d.verb != "SELECT" => Compatibility::Data,
         Stmt::Truncate { .. } => Compatibility::Data,
+        Stmt::Other { what, .. } if what == "DROP DATABASE" => Compatibility::Contract,
         _ => Compatibility::Neutral,
     }
 }
@@ -165,5 +168,17 @@ mod tests {
         assert_eq!(combine([Expand, Neutral]), Expand);
         assert_eq!(combine([]), Neutral);
         assert_eq!(combine([Contract]), Contract);
+    }
+
+    #[test]
+    fn statements_without_changes() {
+        use crate::sql::parse_statement;
+        let of = |sql: &str| parse_statement(sql).map(|s| statement_compatibility(&s));
+        assert_eq!(of("DROP DATABASE app"), Ok(Compatibility::Contract));
+        assert_eq!(
+            of("GRANT SELECT ON users TO app"),
+            Ok(Compatibility::Neutral)
+        );
+        assert_eq!(of("TRUNCATE users"), Ok(Compatibility::Data));
     }
 }

@@ -14,11 +14,11 @@
 //! pages are silent (the tables a statement locks besides its target), the
 //! server's behaviour as the trace test sees it.
 
-use super::types::{type_change_rewrites, volatile_default};
+use super::types::{column_type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
 use crate::model::catalog::{
-    AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind, TypeKind,
+    AttNum, Constraint, ConstraintDef, ObjectName, Oid, RelKind, Table, TypeKind,
 };
 use crate::sql::ir::{
     AlterIndexAction, AlterSequenceAction, AlterTableOp, AlterTypeAction, ColumnDef, CommentTarget,
@@ -547,21 +547,17 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             }
         }
         Stmt::Truncate { tables, cascade } => {
-            let mut todo = Vec::new();
+            let mut truncated = Vec::new();
             for t in tables {
+                // Partitions and inheritance children are emptied too.
                 if let Some((oid, existing)) = b.lock_tree(t, AccessExclusive) {
                     b.h.data_loss |= existing;
-                    todo.push(oid);
+                    truncated.push(oid);
                 }
             }
-            // CASCADE empties every table that references one emptied.
-            let mut done = std::collections::HashSet::new();
-            while let Some(oid) = todo.pop() {
-                if *cascade && done.insert(oid) {
-                    for r in b.referencing(oid, |_| true) {
-                        b.lock_oid(r, AccessExclusive);
-                        todo.push(r);
-                    }
+            if *cascade {
+                for oid in referencing(replay, &truncated) {
+                    b.h.data_loss |= b.lock_oid(oid, AccessExclusive);
                 }
             }
         }
@@ -615,20 +611,35 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             );
             b.h.data_loss |= what == "DROP DATABASE";
         }
-        Stmt::DropSchema { names, cascade, .. } => {
-            b.h.data_loss = true;
-            if *cascade {
-                let inside: Vec<Oid> = replay
+        Stmt::DropSchema { names, .. } => {
+            // Every relation in the schema is dropped, each under its own
+            // ACCESS EXCLUSIVE lock; rows are lost with its tables.
+            for n in names {
+                let tables: Vec<Oid> = replay
                     .catalog
                     .tables
                     .values()
-                    .map(|t| (t.oid, &t.name))
-                    .chain(replay.catalog.views.values().map(|v| (v.oid, &v.name)))
-                    .filter(|(_, n)| names.contains(&n.schema))
+                    .filter(|t| &t.name.schema == n)
+                    .map(|t| t.oid)
+                    .collect();
+                let others: Vec<Oid> = replay
+                    .catalog
+                    .views
+                    .values()
+                    .map(|v| (v.oid, &v.name))
+                    .chain(replay.catalog.sequences.values().map(|s| (s.oid, &s.name)))
+                    .filter(|(_, name)| &name.schema == n)
                     .map(|(oid, _)| oid)
                     .collect();
-                for oid in inside {
+                for &oid in &tables {
+                    b.h.data_loss |= b.lock_oid(oid, AccessExclusive);
+                }
+                for &oid in &others {
                     b.lock_oid(oid, AccessExclusive);
+                }
+                // What CASCADE reaches outside the schema: foreign keys
+                // and views over its relations.
+                for oid in tables.into_iter().chain(others) {
                     b.drop_dependents(oid);
                 }
             }
@@ -662,6 +673,28 @@ fn references(b: &mut Builder, k: &TableConstraint) -> bool {
     } else {
         false
     }
+}
+
+/// The tables whose foreign keys reach `roots`, directly or through other
+/// such tables: what `TRUNCATE ... CASCADE` empties besides `roots`.
+fn referencing(replay: &Replay, roots: &[Oid]) -> Vec<Oid> {
+    let mut reached: Vec<Oid> = roots.to_vec();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < reached.len() {
+        let target = reached[i];
+        i += 1;
+        for t in replay.catalog.tables.values() {
+            let refers = t.constraints.iter().any(
+                |c| matches!(c.kind, ConstraintDef::ForeignKey { ref_table, .. } if ref_table == target),
+            );
+            if refers && !reached.contains(&t.oid) {
+                reached.push(t.oid);
+                out.push(t.oid);
+            }
+        }
+    }
+    out
 }
 
 fn tables_using_type(replay: &Replay, name: &QualifiedName) -> Vec<Oid> {
@@ -856,7 +889,13 @@ fn alter_table_op(
         } => {
             let old = column(c);
             let rewrites = match &old {
-                Some(old) => type_change_rewrites(&old.data_type, data_type, using.is_some()),
+                Some(old) => column_type_change_rewrites(
+                    &old.data_type,
+                    data_type,
+                    using.is_some(),
+                    b.pg,
+                    b.context.utc,
+                ),
                 None => true,
             };
             if rewrites {
@@ -879,7 +918,13 @@ fn alter_table_op(
                 }
             }
         }
-        O::SetNotNull { column: c } if !(b.pg >= 12 && has_not_null_check(b.replay, oid, c)) => {
+        O::SetNotNull { column: c }
+            if b.replay
+                .catalog
+                .tables
+                .get(&oid)
+                .is_none_or(|t| set_not_null_scans(t, c, b.pg)) =>
+        {
             b.scan(existing);
         }
         O::AddConstraint(k) => match &k.kind {
@@ -1009,11 +1054,15 @@ fn mentions(sql: &str, name: &str) -> bool {
     })
 }
 
+/// Whether `SET NOT NULL` on `column` of `table` reads every row: it does
+/// unless a validated `CHECK (column IS NOT NULL)` already proves there is
+/// no NULL, which PostgreSQL 12 and later trust.
+pub fn set_not_null_scans(table: &Table, column: &str, pg: u32) -> bool {
+    !(pg >= 12 && has_not_null_check(table, column))
+}
+
 /// A validated `CHECK (c IS NOT NULL)` lets SET NOT NULL skip its scan.
-fn has_not_null_check(replay: &Replay, oid: Oid, column: &str) -> bool {
-    let Some(t) = replay.catalog.tables.get(&oid) else {
-        return false;
-    };
+fn has_not_null_check(t: &Table, column: &str) -> bool {
     t.constraints.iter().any(|c| {
         c.validated
             && matches!(&c.kind, ConstraintDef::Check { expr, .. }
@@ -1033,7 +1082,105 @@ fn is_not_null_check(sql: &str, column: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{mentions, parameters};
+    use super::*;
+    use crate::diagnostic::Location;
+    use crate::sql::parse_statement;
+
+    fn replay_of(sql: &[&str]) -> Replay {
+        let mut r = Replay::new(vec!["public".to_owned()]);
+        let at = Location::file("t.sql");
+        for s in sql {
+            match parse_statement(s) {
+                Ok(stmt) => {
+                    r.apply(&stmt, &at);
+                }
+                Err(e) => panic!("{s}: {e}"),
+            }
+        }
+        r
+    }
+
+    fn hazards_of(setup: &[&str], sql: &str) -> Hazards {
+        let r = replay_of(setup);
+        match parse_statement(sql) {
+            Ok(stmt) => hazards(&stmt, &r, &Context::default(), 15),
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
+
+    fn locked(h: &Hazards) -> Vec<(String, LockMode)> {
+        let mut v: Vec<(String, LockMode)> = h
+            .locks
+            .iter()
+            .map(|l| (l.table.to_string(), l.mode))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn timestamptz_on_a_utc_session_does_not_rewrite() {
+        let r = replay_of(&["CREATE TABLE events (at timestamp)"]);
+        let stmt = parse_statement("ALTER TABLE events ALTER COLUMN at TYPE timestamptz");
+        let Ok(stmt) = stmt else {
+            panic!("ALTER parses");
+        };
+        let utc = Context {
+            utc: true,
+            ..Context::default()
+        };
+        assert_eq!(hazards(&stmt, &r, &utc, 15).rewrite, None);
+        assert_eq!(hazards(&stmt, &r, &utc, 11).rewrite, Some(Rewrite::Table));
+        assert_eq!(
+            hazards(&stmt, &r, &Context::default(), 15).rewrite,
+            Some(Rewrite::Table)
+        );
+    }
+
+    #[test]
+    fn truncate_cascade_locks_and_empties_the_referencing_tables() {
+        let setup = [
+            "CREATE TABLE users (id bigint PRIMARY KEY)",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users)",
+            "CREATE TABLE lines (order_id bigint REFERENCES orders)",
+            "CREATE TABLE other (id bigint)",
+        ];
+        let h = hazards_of(&setup, "TRUNCATE users CASCADE");
+        assert_eq!(
+            locked(&h),
+            [
+                ("public.lines".to_owned(), AccessExclusive),
+                ("public.orders".to_owned(), AccessExclusive),
+                ("public.users".to_owned(), AccessExclusive),
+            ]
+        );
+        assert!(h.data_loss);
+        let h = hazards_of(&setup, "TRUNCATE users");
+        assert_eq!(locked(&h), [("public.users".to_owned(), AccessExclusive)]);
+    }
+
+    #[test]
+    fn drop_schema_locks_what_it_drops_and_loses_rows_only_with_tables() {
+        let setup = [
+            "CREATE SCHEMA legacy",
+            "CREATE TABLE legacy.events (id bigint)",
+            "CREATE VIEW legacy.recent AS SELECT id FROM legacy.events",
+            "CREATE SCHEMA empty",
+            "CREATE TABLE kept (id bigint)",
+        ];
+        let h = hazards_of(&setup, "DROP SCHEMA legacy CASCADE");
+        assert_eq!(
+            locked(&h),
+            [
+                ("legacy.events".to_owned(), AccessExclusive),
+                ("legacy.recent".to_owned(), AccessExclusive),
+            ]
+        );
+        assert!(h.data_loss);
+        let h = hazards_of(&setup, "DROP SCHEMA empty");
+        assert!(h.locks.is_empty());
+        assert!(!h.data_loss);
+    }
 
     #[test]
     fn mentions_whole_names_only() {

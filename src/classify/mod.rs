@@ -16,7 +16,8 @@ mod types;
 
 pub use compat::{change_compatibility, combine};
 pub use impact::{Impact, ImpactVia};
-pub use types::{type_change_rewrites, volatile_default};
+pub use locks::set_not_null_scans;
+pub use types::{column_type_change_rewrites, is_utc_zone, type_change_rewrites, volatile_default};
 
 use crate::model::catalog::{ObjectName, Oid};
 use crate::model::{Change, Replay};
@@ -248,6 +249,9 @@ pub struct Context {
     pub held_since: BTreeMap<ObjectName, usize>,
     /// A non-zero `lock_timeout` is in force.
     pub lock_timeout: bool,
+    /// The session time zone is known to be UTC (an earlier `SET
+    /// timezone`), which lets timestamp zone changes skip their rewrite.
+    pub utc: bool,
     /// Relations created earlier in this migration (by oid: renames keep it).
     pub created: HashSet<Oid>,
     /// Columns added earlier in this migration, by table oid and name.
@@ -438,6 +442,9 @@ impl Classifier {
             Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("lock_timeout") => {
                 self.context.lock_timeout = value.as_deref().is_some_and(timeout_is_set);
             }
+            Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("timezone") => {
+                self.context.utc = value.as_deref().is_some_and(is_utc_zone);
+            }
             _ => {}
         }
         if !self.context.in_transaction {
@@ -488,6 +495,24 @@ mod tests {
             assert_eq!(LockMode::parse(m.pg_name()), Some(m));
         }
         assert_eq!(LockMode::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn set_timezone_tells_whether_the_session_is_on_utc() {
+        let replay = Replay::new(vec!["public".to_owned()]);
+        let mut c = Classifier::new(15, true);
+        for (sql, utc) in [
+            ("SET timezone = 'UTC'", true),
+            ("SET TIME ZONE 'Europe/Paris'", false),
+            ("SET LOCAL timezone TO 'Etc/UTC'", true),
+            ("RESET timezone", false),
+        ] {
+            let Ok(stmt) = crate::sql::parse_statement(sql) else {
+                panic!("{sql} parses");
+            };
+            c.advance(0, &stmt, &Hazards::default(), &[], &replay);
+            assert_eq!(c.context.utc, utc, "{sql}");
+        }
     }
 
     #[test]

@@ -110,6 +110,61 @@ pub fn type_change_rewrites(old: &TypeName, new: &TypeName, using: bool) -> bool
     }
 }
 
+/// Whether `ALTER COLUMN ... TYPE` from `old` to `new` rewrites the table
+/// on PostgreSQL `pg`, in a session whose time zone is known to be UTC
+/// (`utc`) or not: from 12 on, `timestamp` and `timestamptz` convert into
+/// each other without touching the rows when the session is on UTC, since
+/// the stored values are then the same.
+pub fn column_type_change_rewrites(
+    old: &TypeName,
+    new: &TypeName,
+    using: bool,
+    pg: u32,
+    utc: bool,
+) -> bool {
+    const PLAIN: &str = "timestamp without time zone";
+    const ZONED: &str = "timestamp with time zone";
+    let zone_change = matches!(
+        (old.name.as_str(), new.name.as_str()),
+        (PLAIN, ZONED) | (ZONED, PLAIN)
+    ) && old.schema.is_none()
+        && new.schema.is_none()
+        && old.array_dims == 0
+        && new.array_dims == 0
+        && match (limit(old), limit(new)) {
+            (_, None) => true,
+            (Some(a), Some(b)) => b >= a,
+            (None, Some(_)) => false,
+        };
+    if zone_change && !using && pg >= 12 && utc {
+        return false;
+    }
+    type_change_rewrites(old, new, using)
+}
+
+/// Whether a `SET timezone` value names UTC (or a zone always equal to it).
+pub fn is_utc_zone(value: &str) -> bool {
+    let v = value
+        .trim()
+        .trim_matches('\'')
+        .trim_matches('"')
+        .to_ascii_lowercase();
+    let v = v.strip_prefix("etc/").unwrap_or(&v);
+    matches!(
+        v,
+        "utc"
+            | "uct"
+            | "gmt"
+            | "gmt0"
+            | "gmt+0"
+            | "gmt-0"
+            | "universal"
+            | "zulu"
+            | "greenwich"
+            | "z"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +192,23 @@ mod tests {
         assert!(!rewrites("numeric(10,2)", "numeric"));
         assert!(!rewrites("timestamp(3)", "timestamp(6)"));
         assert!(!rewrites("cidr", "inet"));
+    }
+
+    #[test]
+    fn timestamps_change_zone_in_place_on_a_utc_session_from_12() {
+        let (Some(plain), Some(zoned)) = (parse_type("timestamp"), parse_type("timestamptz"))
+        else {
+            panic!("timestamp types parse");
+        };
+        let (a, b) = (&plain.type_name, &zoned.type_name);
+        assert!(!column_type_change_rewrites(a, b, false, 12, true));
+        assert!(!column_type_change_rewrites(b, a, false, 15, true));
+        assert!(column_type_change_rewrites(a, b, false, 11, true));
+        assert!(column_type_change_rewrites(a, b, false, 15, false));
+        assert!(column_type_change_rewrites(a, b, true, 15, true));
+        assert!(is_utc_zone("'UTC'"));
+        assert!(is_utc_zone("'Etc/UTC'"));
+        assert!(!is_utc_zone("'Europe/Paris'"));
     }
 
     #[test]

@@ -100,6 +100,13 @@ pub fn run_lint(cli: &Cli, args: &LintArgs) -> Result<ExitCode> {
 
 /// Prints a lint result and picks the exit code.
 pub fn print_result(result: &LintResult, base: &Path, output: &OutputArgs) -> Result<ExitCode> {
+    let cwd;
+    let base = if output.format.paths_from_checkout() {
+        cwd = std::env::current_dir().unwrap_or_default();
+        &cwd
+    } else {
+        base
+    };
     let rows = report::rows(&result.findings, &result.sources, base);
     let summary = report::Summary::of(&result.findings, result.linted);
     let color = output.format == Format::Text
@@ -238,12 +245,7 @@ pub fn run_rules(json: bool) -> Result<ExitCode> {
 pub fn run_explain(name: &str) -> Result<ExitCode> {
     let rule = crate::rules::find(name)
         .ok_or_else(|| anyhow!("no rule is called `{name}`; `turquoise rules` lists them"))?;
-    let out = format!(
-        "# {}\n\nDefault severity: {}\n\n{}",
-        rule.name,
-        rule.severity,
-        rule.doc()
-    );
+    let out = crate::rules::docs::page(rule);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,10 @@
 //! any work starts; handlers call the library and print; they decide nothing.
 //!
 //! Exit codes: 0 clean, 1 findings at or above the failing severity, 2 the
-//! tool could not do its job (bad flag, unreadable directory, bad config).
+//! tool could not do its job (bad flag, unreadable directory, bad config,
+//! for `check` an unknown git reference or no repository).
 
+mod check;
 pub mod config;
 mod lint;
 
@@ -39,6 +41,10 @@ enum Command {
     /// with its locks and rewrites, and report what breaks a zero-downtime
     /// deploy.
     Lint(lint::LintArgs),
+    /// The CI gate: lint the migrations added or changed since the branch
+    /// left REF (committed or not), replaying the whole history, and report
+    /// only those.
+    Check(check::CheckArgs),
     /// List the lint rules.
     Rules {
         /// Output format.
@@ -246,6 +252,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Lint(args) => lint::run_lint(&cli, args),
+        Command::Check(args) => check::run_check(&cli, args),
         Command::Rules { format } => lint::run_rules(matches!(format, ListFormat::Json)),
         Command::Explain { rule } => lint::run_explain(rule),
         Command::Migrations { source, format } => {

@@ -14,7 +14,8 @@ use crate::model::catalog::{
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{HashSet, VecDeque};
 
 /// A schema object, as a node of the graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,7 +91,7 @@ impl DependencyGraph {
     pub fn build(catalog: &Catalog) -> Self {
         let mut g = DependencyGraph {
             graph: DiGraph::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         };
         g.add_catalog(catalog);
         g
@@ -404,7 +405,7 @@ impl DependencyGraph {
     /// Views in an order where each comes after the views it reads.
     pub fn views_in_dependency_order(catalog: &Catalog) -> Vec<Oid> {
         let mut g: DiGraph<Oid, ()> = DiGraph::new();
-        let mut idx = HashMap::new();
+        let mut idx = HashMap::default();
         for (&oid, _) in catalog.views.iter() {
             idx.insert(oid, g.add_node(oid));
         }

@@ -5,7 +5,8 @@
 //! Every migration is replayed, linted or not, so "an existing table" means
 //! one the history created earlier. Objects the history never created are
 //! taken to exist already, with rows (see [`assume`]), so a lone file or a
-//! partial history still gets its lock and compatibility findings.
+//! partial history still gets its lock and compatibility findings; they
+//! are part of the schema before the migration too.
 
 mod assume;
 mod suppress;
@@ -99,6 +100,8 @@ pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, L
     let selected: HashSet<String> = select(&discovery.migrations, &options.selection)?;
     let mut observer = Linter {
         options,
+        downs_used: discovery.layout.has_downs()
+            && discovery.migrations.iter().any(|m| m.down.is_some()),
         selected: &selected,
         current: None,
         assumed: assume::Assumed::default(),
@@ -161,6 +164,9 @@ struct Current {
 
 struct Linter<'a> {
     options: &'a LintOptions,
+    /// The framework runs downs and the history has some: a missing one
+    /// is then an omission, not the project's way.
+    downs_used: bool,
     selected: &'a HashSet<String>,
     current: Option<Current>,
     assumed: assume::Assumed,
@@ -178,6 +184,9 @@ impl Linter<'_> {
             .findings
             .into_iter()
             .filter(|f| everything || self.sources.contains_key(&f.location.path))
+            // The reader warns about every migration without a down; the
+            // linter's down-missing says it only where a rollback matters.
+            .filter(|f| f.code != "missing-down")
             .collect();
         findings.append(&mut self.findings);
         // Ignore comments, per linted file.
@@ -265,7 +274,7 @@ fn replay_down(down: &ParsedScript, replay: &Replay, before: &Catalog) -> DownRe
     r.end_transaction();
     DownReplay {
         problems,
-        residue: crate::model::diff::compare(before, &r.catalog),
+        residue: crate::model::diff::compare_shared(before, &r.catalog),
     }
 }
 
@@ -300,8 +309,17 @@ impl Observer for Linter<'_> {
         let StatementKind::Parsed(stmt) = &statement.kind else {
             return;
         };
-        let hints = self.assumed.prepare(stmt, &statement.location, replay);
+        let (hints, added) = self.assumed.prepare(stmt, &statement.location, replay);
         if let Some(cur) = &mut self.current {
+            // What is assumed to exist existed before the migration too.
+            if !added.is_empty() {
+                let mut before = Replay::new(replay.search_path().to_vec());
+                before.catalog = std::mem::take(&mut cur.before_catalog);
+                for s in &added {
+                    before.apply(s, &statement.location);
+                }
+                cur.before_catalog = before.catalog;
+            }
             cur.pending = Some(cur.classifier.before(stmt, replay));
             self.findings.extend(hints);
         }
@@ -390,6 +408,7 @@ impl Observer for Linter<'_> {
             before: &cur.before_catalog,
             after: &replay.catalog,
             down: down_replay.as_ref(),
+            layout_has_downs: self.downs_used,
             pg_version: self.options.pg_version,
         };
         let mut out = Vec::new();

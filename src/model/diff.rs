@@ -63,8 +63,24 @@ impl fmt::Display for Difference {
 
 /// The objects that differ, sorted by object.
 pub fn compare(expected: &Catalog, actual: &Catalog) -> Vec<Difference> {
-    let a = entries(&expected.persistent());
-    let b = entries(&actual.persistent());
+    let a = entries(&expected.persistent(), None);
+    let b = entries(&actual.persistent(), None);
+    differences(a, b)
+}
+
+/// Like [`compare`], for two catalogs where one grew from a copy of the
+/// other (a schema before a migration, and after its up and down): an
+/// object identical in both, oid included, is skipped without being
+/// described, which makes comparing a large schema cheap when little
+/// changed. Only objects that differ are described, so a difference shows
+/// on the object that changed, not on the objects that name it.
+pub fn compare_shared(expected: &Catalog, actual: &Catalog) -> Vec<Difference> {
+    let a = entries(expected, Some(actual));
+    let b = entries(actual, Some(expected));
+    differences(a, b)
+}
+
+fn differences(a: BTreeMap<String, String>, b: BTreeMap<String, String>) -> Vec<Difference> {
     let mut out = Vec::new();
     for (k, va) in &a {
         match b.get(k) {
@@ -124,20 +140,28 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One entry per object: its name and a canonical description.
-fn entries(c: &Catalog) -> BTreeMap<String, String> {
+/// One entry per object: its name and a canonical description. With
+/// `other`, objects identical there are left out, and temporary ones too.
+fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
+    let temp = |s: &str| other.is_some() && s == TEMP_SCHEMA;
     let rel = |oid: Oid| {
         c.relation_name(oid)
             .map_or_else(|| "?".to_owned(), ToString::to_string)
     };
     for s in c.schemas.values() {
+        if temp(&s.name) || other.is_some_and(|o| o.schemas.get(&s.name) == Some(s)) {
+            continue;
+        }
         m.insert(
             format!("schema {}", s.name),
             with_comment(String::new(), &s.comment),
         );
     }
     for e in c.extensions.values() {
+        if other.is_some_and(|o| o.extensions.get(&e.name) == Some(e)) {
+            continue;
+        }
         m.insert(
             format!("extension {}", e.name),
             with_comment(
@@ -151,16 +175,25 @@ fn entries(c: &Catalog) -> BTreeMap<String, String> {
         );
     }
     for t in c.types.values() {
+        if temp(&t.name.schema) || other.is_some_and(|o| o.types.get(&t.name) == Some(t)) {
+            continue;
+        }
         let kind = serde_json::to_string(&t.kind).unwrap_or_default();
         m.insert(format!("type {}", t.name), with_comment(kind, &t.comment));
     }
     for f in c.functions.values() {
+        if temp(&f.key.name.schema) || other.is_some_and(|o| o.functions.get(&f.key) == Some(f)) {
+            continue;
+        }
         m.insert(
             format!("function {}", f.key),
             with_comment(squash(&f.definition), &f.comment),
         );
     }
     for s in c.sequences.values().filter(|s| !s.identity) {
+        if temp(&s.name.schema) || other.is_some_and(|o| o.sequences.get(&s.oid) == Some(s)) {
+            continue;
+        }
         let owned = s
             .owned_by
             .and_then(|(t, a)| {
@@ -178,6 +211,9 @@ fn entries(c: &Catalog) -> BTreeMap<String, String> {
         );
     }
     for t in c.tables.values() {
+        if temp(&t.name.schema) || other.is_some_and(|o| o.tables.get(&t.oid) == Some(t)) {
+            continue;
+        }
         let mut desc = match &t.kind {
             TableKind::Ordinary => "table".to_owned(),
             TableKind::Partitioned { by } => format!("partitioned by {by}"),
@@ -215,12 +251,18 @@ fn entries(c: &Catalog) -> BTreeMap<String, String> {
         }
     }
     for i in c.indexes.values().filter(|i| i.constraint.is_none()) {
+        if temp(&i.name.schema) || other.is_some_and(|o| o.indexes.get(&i.oid) == Some(i)) {
+            continue;
+        }
         m.insert(
             format!("index {}", i.name),
             with_comment(index_definition(c, i), &i.comment),
         );
     }
     for v in c.views.values() {
+        if temp(&v.name.schema) || other.is_some_and(|o| o.views.get(&v.oid) == Some(v)) {
+            continue;
+        }
         let kind = if v.materialized {
             "materialized view"
         } else {

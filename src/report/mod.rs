@@ -2,7 +2,13 @@
 //! formats CI systems read. One file per lint format. Nothing here decides
 //! anything; it only formats what it is given.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod summary;
+pub mod text;
 
 use crate::diagnostic::{Finding, LineIndex, Severity};
 use serde::Serialize;
@@ -10,13 +16,35 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The output formats of `lint` and `check`.
+/// The output formats of `lint` and `check` (docs/output.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Code frames for people.
+    /// Code frames with the statement underlined, for people.
     Text,
-    /// Stable JSON (docs/output.md).
+    /// Stable JSON for scripts; fields are only ever added.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality report (a JSON array).
+    Gitlab,
+    /// A Markdown table for a pull-request comment.
+    Markdown,
+    /// Counts per severity and per rule only.
+    Summary,
+}
+
+impl Format {
+    /// Formats read by CI name files from the current folder (the root of
+    /// the checkout, where CI runs), so annotations land on the right file;
+    /// the others name them from the migrations folder.
+    pub fn paths_from_checkout(self) -> bool {
+        matches!(
+            self,
+            Format::Sarif | Format::Github | Format::Gitlab | Format::Markdown
+        )
+    }
 }
 
 /// Counts of findings by severity.
@@ -71,7 +99,7 @@ pub fn rows<'a>(
             };
             Row {
                 finding: f,
-                file: shown_path(&f.location.path, base).display().to_string(),
+                file: tidy(shown_path(&f.location.path, base)),
                 end_line,
                 end_column,
                 source,
@@ -89,16 +117,44 @@ pub fn shown_path<'a>(path: &'a Path, base: &Path) -> &'a Path {
         .unwrap_or(path)
 }
 
-/// Renders lint findings in `format`.
-pub fn render(format: Format, rows: &[Row], summary: Summary, _color: bool) -> String {
+/// A shown path without `./` steps.
+fn tidy(path: &Path) -> String {
+    let clean: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    if clean.as_os_str().is_empty() {
+        path.display().to_string()
+    } else {
+        clean.display().to_string()
+    }
+}
+
+/// Renders lint findings in `format`. Only `text` has colour, and only when
+/// `color` is true.
+pub fn render(format: Format, rows: &[Row], summary: Summary, color: bool) -> String {
     match format {
-        Format::Text => {
-            let findings: Vec<Finding> = rows.iter().map(|r| r.finding.clone()).collect();
-            let mut out = text(&findings, Path::new(""));
-            out.push_str(&summary_line(summary));
-            out
-        }
+        Format::Text => text::render(rows, summary, color),
         Format::Json => json::render(rows, summary),
+        Format::Sarif => sarif::render(rows),
+        Format::Github => github::render(rows, summary),
+        Format::Gitlab => gitlab::render(rows),
+        Format::Markdown => markdown::render(rows, summary),
+        Format::Summary => summary::render(rows, summary),
+    }
+}
+
+/// Where the project's repository lives (Cargo.toml `repository`, empty
+/// until the project is published); rule documentation links point into it.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The documentation page of a rule: `docs/rules/<name>.md` in the
+/// repository, or that relative path while no repository is set.
+pub fn rule_url(name: &str) -> String {
+    if REPOSITORY.is_empty() {
+        format!("docs/rules/{name}.md")
+    } else {
+        format!("{REPOSITORY}/blob/main/docs/rules/{name}.md")
     }
 }
 

@@ -9,6 +9,8 @@
 //! types, and return violations. They do no I/O and know nothing of
 //! configuration or suppression, which the linter applies afterwards.
 
+pub mod docs;
+
 use crate::classify::{Classification, Context};
 use crate::diagnostic::{Location, Severity};
 use crate::model::Replay;
@@ -17,10 +19,31 @@ use crate::model::diff::Difference;
 use crate::source::Migration;
 use crate::sql::ir::Stmt;
 
+mod adding_column_rewrites_table;
 mod adding_required_column;
+mod assumed_existing;
+mod cascading_drop;
+mod changing_column_type;
 mod creating_index_non_concurrently;
+mod down_does_not_restore;
+mod down_missing;
+mod down_references_missing_object;
 mod dropping_column;
+mod dropping_database;
+mod dropping_function;
+mod dropping_not_null;
+mod dropping_schema;
 mod dropping_table;
+mod dropping_view;
+mod missing_object;
+mod removing_enum_value;
+mod renaming_column;
+mod renaming_enum_value;
+mod renaming_table;
+mod setting_not_null;
+mod truncating_table;
+mod unparsed_statement;
+mod unused_ignore;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -136,6 +159,8 @@ pub struct MigrationInput<'a> {
     pub after: &'a Catalog,
     /// `None` when the migration has no down script.
     pub down: Option<&'a DownReplay>,
+    /// Whether the framework runs down scripts and the history has some.
+    pub layout_has_downs: bool,
     pub pg_version: u32,
 }
 
@@ -171,10 +196,31 @@ impl Violation {
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
+    &adding_column_rewrites_table::RULE,
     &adding_required_column::RULE,
+    &assumed_existing::RULE,
+    &cascading_drop::RULE,
+    &changing_column_type::RULE,
     &creating_index_non_concurrently::RULE,
+    &down_does_not_restore::RULE,
+    &down_missing::RULE,
+    &down_references_missing_object::RULE,
     &dropping_column::RULE,
+    &dropping_database::RULE,
+    &dropping_function::RULE,
+    &dropping_not_null::RULE,
+    &dropping_schema::RULE,
     &dropping_table::RULE,
+    &dropping_view::RULE,
+    &missing_object::RULE,
+    &removing_enum_value::RULE,
+    &renaming_column::RULE,
+    &renaming_enum_value::RULE,
+    &renaming_table::RULE,
+    &setting_not_null::RULE,
+    &truncating_table::RULE,
+    &unparsed_statement::RULE,
+    &unused_ignore::RULE,
 ];
 
 /// The rule called `name`.
@@ -192,4 +238,38 @@ pub fn lock_phrase(c: &Classification) -> Option<String> {
             l.mode.blocks()
         )
     })
+}
+
+/// The type the linter gives a column it only assumes to exist (a lone
+/// file names a column no migration created): no real type has this name.
+pub const ASSUMED_TYPE: &str = "unknown";
+
+/// A column's type for help text. A column the linter only assumed to
+/// exist has no known type: a placeholder stands in for it.
+pub fn type_text(t: &crate::sql::ir::TypeName) -> String {
+    if type_known(t) {
+        t.to_sql()
+    } else {
+        "<its type>".to_owned()
+    }
+}
+
+/// Whether a column's type is known (not only assumed).
+pub fn type_known(t: &crate::sql::ir::TypeName) -> bool {
+    !(t.schema.is_none() && t.name == ASSUMED_TYPE && t.modifiers.is_empty())
+}
+
+/// Names for a message: `a, b and c`, or the first ones and how many more.
+pub fn listing(items: &[String]) -> String {
+    const SHOWN: usize = 8;
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if items.len() > SHOWN => format!(
+            "{} and {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        ),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

@@ -5,11 +5,13 @@
 //! not split or parse SQL (that is `sql`), and it never writes. Problems with
 //! single files are [`Finding`]s and discovery goes on; only a directory that
 //! cannot be used at all is a [`SourceError`]. Each layout lives in its own
-//! submodule; [`detect`] holds the auto-detection precedence.
+//! submodule; [`detect`] holds the auto-detection precedence, and [`git`]
+//! asks git which files a branch changed.
 
 mod detect;
 mod diesel;
 mod flyway;
+pub mod git;
 mod paired;
 mod plain;
 mod sections;
@@ -80,6 +82,12 @@ impl Layout {
             Layout::Sqitch => "sqitch",
             Layout::Plain => "plain",
         }
+    }
+
+    /// Whether the framework runs down (undo, revert) scripts. Flyway's
+    /// undo migrations are a paid feature, and plain folders have none.
+    pub fn has_downs(self) -> bool {
+        !matches!(self, Layout::Flyway | Layout::Plain)
     }
 
     pub fn from_name(name: &str) -> Option<Layout> {

@@ -1,0 +1,113 @@
+//! `turquoise check --base REF`: the CI gate. Lints the migrations the
+//! branch added or changed since it left REF, against the whole history,
+//! and reports only those.
+
+use super::lint::{OutputArgs, print_result};
+use super::{Cli, SourceArgs, settings_from};
+use crate::lint::{self, LintOptions, LintResult, Selection};
+use crate::report::Format;
+use crate::source::{self, Layout, git};
+use anyhow::Result;
+use clap::Args;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The branch or commit to compare with (e.g. `origin/main`): the
+    /// migrations added or changed since its merge base with HEAD are
+    /// checked, committed or not.
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// The migrations directory (default: `migrations` from turquoise.toml,
+    /// or ./migrations).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Force a layout instead of detecting it.
+    #[arg(long, value_name = "NAME", value_parser = super::parse_layout)]
+    pub layout: Option<Layout>,
+    /// Schemas for unqualified names, comma separated (default: public).
+    #[arg(long, value_name = "SCHEMAS")]
+    pub search_path: Option<String>,
+    /// Target PostgreSQL major version (default: pg_version from
+    /// turquoise.toml, else the oldest supported major).
+    #[arg(long, value_name = "MAJOR", value_parser = super::parse_pg_version)]
+    pub pg_version: Option<u32>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl CheckArgs {
+    fn source(&self) -> SourceArgs {
+        SourceArgs {
+            dir: self.dir.clone(),
+            layout: self.layout,
+            search_path: self.search_path.clone(),
+            pg_version: self.pg_version,
+        }
+    }
+}
+
+pub fn run_check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
+    let s = settings_from(cli.config.as_deref(), &args.source(), args.dir.clone())?;
+    let discovery = source::discover(&s.dir, s.layout)?;
+    let changes = git::changed_since(&s.dir, &args.base)?;
+    let short = &changes.merge_base[..changes.merge_base.len().min(12)];
+    // Most branches change no migration: skip the replay then.
+    let root = std::fs::canonicalize(&s.dir).unwrap_or_else(|_| s.dir.clone());
+    let inside: Vec<PathBuf> = changes
+        .files
+        .iter()
+        .filter(|f| std::fs::canonicalize(f).is_ok_and(|f| f.starts_with(&root)))
+        .cloned()
+        .collect();
+    let result = if inside.is_empty() {
+        None
+    } else {
+        let options = LintOptions {
+            history: crate::history::Options {
+                layout: s.layout,
+                search_path: s.search_path.clone(),
+                ..crate::history::Options::default()
+            },
+            pg_version: s.pg_version,
+            levels: s.rules.clone(),
+            selection: Selection::Files(inside),
+        };
+        Some(lint::lint(discovery, &options)?).filter(|r| r.linted > 0)
+    };
+    match result {
+        Some(result) => print_result(&result, &s.dir, &args.output),
+        None => nothing_changed(&args.base, short, &s.dir, &args.output),
+    }
+}
+
+/// Says that no migration changed; machine formats still get an empty
+/// report, and the sentence goes to standard error.
+fn nothing_changed(
+    reference: &str,
+    merge_base: &str,
+    dir: &Path,
+    output: &OutputArgs,
+) -> Result<ExitCode> {
+    let sentence = format!(
+        "no migration in {} changed since {reference} (merge base {merge_base}); nothing to check\n",
+        dir.display()
+    );
+    if output.format == Format::Text {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(sentence.as_bytes())?;
+        stdout.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprint!("{sentence}");
+    let empty = LintResult {
+        findings: Vec::new(),
+        sources: HashMap::new(),
+        linted: 0,
+        replayed: 0,
+    };
+    print_result(&empty, dir, output)
+}
