@@ -440,13 +440,11 @@ impl Classifier {
                 if l.new {
                     continue;
                 }
-                let e = self.context.held.entry(l.table.clone()).or_insert(l.mode);
-                if l.mode >= *e {
-                    *e = l.mode;
-                    self.context
-                        .held_since
-                        .entry(l.table.clone())
-                        .or_insert(index);
+                // `held_since` names the statement that took the lock now
+                // held: a stronger lock moves it, a weaker or equal one not.
+                if self.context.held.get(&l.table).is_none_or(|m| l.mode > *m) {
+                    self.context.held.insert(l.table.clone(), l.mode);
+                    self.context.held_since.insert(l.table.clone(), index);
                 }
             }
         }
@@ -463,6 +461,58 @@ fn timeout_is_set(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Location;
+
+    /// Replays `setup` (tables that exist before the migration), then
+    /// classifies `migration`; returns each statement's classification and
+    /// the context before it.
+    pub(crate) fn classify_script(
+        setup: &[&str],
+        migration: &[&str],
+        wrapped: bool,
+        pg: u32,
+    ) -> Vec<(Classification, Context)> {
+        let loc = Location::file("t.sql");
+        let mut replay = Replay::new(vec!["public".to_owned()]);
+        for s in setup {
+            let stmt = crate::sql::parse_statement(s).expect("setup parses");
+            replay.apply(&stmt, &loc);
+        }
+        let mut classifier = Classifier::new(pg, wrapped);
+        let mut out = Vec::new();
+        for (i, s) in migration.iter().enumerate() {
+            let stmt = crate::sql::parse_statement(s).expect("statement parses");
+            let before = classifier.before(&stmt, &replay);
+            let effect = replay.apply(&stmt, &loc);
+            let c = classifier.classify(&stmt, before, &effect.changes, &replay);
+            let context = classifier.context.clone();
+            classifier.advance(i, &stmt, &c.hazards, &effect.changes, &replay);
+            out.push((c, context));
+        }
+        out
+    }
+
+    #[test]
+    fn held_since_names_the_statement_that_took_the_held_lock() {
+        let run = classify_script(
+            &["CREATE TABLE t (a int)"],
+            &[
+                "UPDATE t SET a = 1",
+                "ALTER TABLE t ADD COLUMN b int",
+                "ALTER TABLE t ADD COLUMN c int",
+                "SELECT 1",
+            ],
+            true,
+            15,
+        );
+        let last = &run[3].1;
+        let t = ObjectName::new("public", "t");
+        assert_eq!(last.held.get(&t), Some(&LockMode::AccessExclusive));
+        // The UPDATE took only ROW EXCLUSIVE; the first ALTER took the
+        // ACCESS EXCLUSIVE lock that is held, the second re-took it.
+        assert_eq!(last.held_since.get(&t), Some(&1));
+        assert_eq!(last.held_access_exclusive(), vec![(&t, 1)]);
+    }
 
     #[test]
     fn lock_modes_parse_every_spelling() {
