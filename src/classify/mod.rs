@@ -325,6 +325,9 @@ pub struct Classifier {
     pub pg_version: u32,
     pub context: Context,
     explicit: bool,
+    /// The session's `lock_timeout`, which a `SET LOCAL` overrides only
+    /// until the transaction ends.
+    session_lock_timeout: bool,
 }
 
 impl Classifier {
@@ -336,6 +339,7 @@ impl Classifier {
                 ..Context::default()
             },
             explicit: false,
+            session_lock_timeout: false,
         }
     }
 
@@ -426,9 +430,17 @@ impl Classifier {
                 self.context.in_transaction = false;
                 self.context.held.clear();
                 self.context.held_since.clear();
+                self.context.lock_timeout = self.session_lock_timeout;
             }
-            Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("lock_timeout") => {
-                self.context.lock_timeout = value.as_deref().is_some_and(timeout_is_set);
+            Stmt::Set { name, value, local } if name.eq_ignore_ascii_case("lock_timeout") => {
+                let on = value.as_deref().is_some_and(timeout_is_set);
+                // SET LOCAL outside a transaction block does nothing.
+                if !*local {
+                    self.session_lock_timeout = on;
+                    self.context.lock_timeout = on;
+                } else if self.context.in_transaction {
+                    self.context.lock_timeout = on;
+                }
             }
             _ => {}
         }
@@ -490,6 +502,36 @@ mod tests {
             out.push((c, context));
         }
         out
+    }
+
+    #[test]
+    fn set_local_lock_timeout_lapses_with_the_transaction() {
+        let run = classify_script(
+            &[],
+            &[
+                "BEGIN",
+                "SET LOCAL lock_timeout = '2s'",
+                "SELECT 1",
+                "COMMIT",
+                "SELECT 1",
+                "SET lock_timeout = '2s'",
+                "BEGIN",
+                "SET LOCAL lock_timeout = 0",
+                "COMMIT",
+                "SELECT 1",
+                "SET LOCAL lock_timeout = 0",
+                "SELECT 1",
+            ],
+            false,
+            15,
+        );
+        let on: Vec<bool> = run.iter().map(|(_, c)| c.lock_timeout).collect();
+        assert_eq!(
+            on,
+            [
+                false, false, true, true, false, false, true, true, false, true, true, true
+            ]
+        );
     }
 
     #[test]
