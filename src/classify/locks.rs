@@ -7,10 +7,10 @@
 use super::types::{type_change_rewrites, volatile_default};
 use super::{Context, Hazards, LockMode, Rewrite, TableLock};
 use crate::model::Replay;
-use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind};
+use crate::model::catalog::{ConstraintDef, ObjectName, Oid, RelKind, TypeKind};
 use crate::sql::ir::{
     AlterIndexAction, AlterTableOp, AlterTypeAction, ColumnDef, ConstraintKind, QualifiedName,
-    Stmt, TableConstraint, TableElement,
+    Stmt, TableConstraint, TableElement, TypeName,
 };
 
 use LockMode::*;
@@ -504,7 +504,11 @@ fn alter_table_op(
 
 /// ADD COLUMN rewrites the table when every row needs its own value.
 fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
-    if def.serial || def.identity.is_some() || def.generated.is_some() {
+    if def.serial
+        || def.identity.is_some()
+        || def.generated.is_some()
+        || domain_has_constraints(b.replay, &def.data_type)
+    {
         return true;
     }
     match &def.default {
@@ -514,6 +518,35 @@ fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
         }
         None => false,
     }
+}
+
+/// Whether `t` is a domain with constraints, its own or a base domain's.
+/// PostgreSQL then checks every existing row's value of a new column (the
+/// default, or NULL) against them, which rewrites the table: no stored
+/// default stands in for the value.
+fn domain_has_constraints(replay: &Replay, t: &TypeName) -> bool {
+    let mut t = t;
+    // Domains over domains; the bound guards against a cycle in a broken model.
+    for _ in 0..32 {
+        if t.array_dims > 0 {
+            return false;
+        }
+        match replay.user_type(t).map(|u| &u.kind) {
+            Some(TypeKind::Domain {
+                base,
+                not_null,
+                checks,
+                ..
+            }) => {
+                if *not_null || !checks.is_empty() {
+                    return true;
+                }
+                t = base;
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// A validated `CHECK (c IS NOT NULL)` lets SET NOT NULL skip its scan.

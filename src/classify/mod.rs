@@ -535,6 +535,32 @@ mod tests {
     }
 
     #[test]
+    fn adding_a_column_of_a_constrained_domain_rewrites_the_table() {
+        let setup = [
+            "CREATE TABLE t (a int)",
+            "CREATE DOMAIN plain AS int",
+            "CREATE DOMAIN positive AS int CHECK (VALUE > 0)",
+            "CREATE DOMAIN small_positive AS positive",
+            "CREATE DOMAIN required AS text NOT NULL",
+        ];
+        let rewrite = |sql: &str| {
+            classify_script(&setup, &[sql], true, 15)[0]
+                .0
+                .hazards
+                .rewrite
+        };
+        assert_eq!(rewrite("ALTER TABLE t ADD COLUMN b plain"), None);
+        assert_eq!(rewrite("ALTER TABLE t ADD COLUMN b plain[]"), None);
+        for ty in ["positive", "small_positive", "required"] {
+            assert_eq!(
+                rewrite(&format!("ALTER TABLE t ADD COLUMN b {ty}")),
+                Some(Rewrite::Table),
+                "{ty}"
+            );
+        }
+    }
+
+    #[test]
     fn held_since_names_the_statement_that_took_the_held_lock() {
         let run = classify_script(
             &["CREATE TABLE t (a int)"],
