@@ -355,6 +355,9 @@ impl Observer for Linter<'_> {
                 }
             }
         }
+        // The record keeps the state the statement ran in, before advancing.
+        let in_transaction = cur.classifier.context.in_transaction;
+        let lock_timeout = cur.classifier.context.lock_timeout;
         cur.classifier.advance(
             index,
             stmt,
@@ -367,7 +370,8 @@ impl Observer for Linter<'_> {
             location: statement.location.clone(),
             stmt: stmt.clone(),
             classification,
-            in_transaction: cur.classifier.context.in_transaction,
+            in_transaction,
+            lock_timeout,
         });
     }
 
@@ -404,5 +408,75 @@ impl Observer for Linter<'_> {
         for (rule, v) in out {
             self.findings.push(to_finding(rule, v, &file, None));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{self, Layout};
+
+    /// Wraps the linter to see each statement record as it is made.
+    struct Spy<'a> {
+        linter: Linter<'a>,
+        seen: Vec<(bool, bool)>,
+    }
+
+    impl Observer for Spy<'_> {
+        fn migration_start(&mut self, migration: &Migration, replay: &Replay) {
+            self.linter.migration_start(migration, replay);
+        }
+        fn before_statement(&mut self, index: usize, statement: &Statement, replay: &mut Replay) {
+            self.linter.before_statement(index, statement, replay);
+        }
+        fn after_statement(
+            &mut self,
+            index: usize,
+            statement: &Statement,
+            effect: &Effect,
+            replay: &Replay,
+        ) {
+            self.linter
+                .after_statement(index, statement, effect, replay);
+            if let Some(r) = self.linter.current.as_ref().and_then(|c| c.records.last()) {
+                self.seen.push((r.in_transaction, r.lock_timeout));
+            }
+        }
+    }
+
+    #[test]
+    fn statement_records_hold_the_state_each_statement_ran_in() {
+        let sql = "SET lock_timeout = '1s';\nBEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 1;\n";
+        let m = source::single(PathBuf::from("m.sql"), Arc::from(sql));
+        let selected: HashSet<String> = [m.version.text.clone()].into();
+        let options = LintOptions::default();
+        let mut spy = Spy {
+            linter: Linter {
+                options: &options,
+                selected: &selected,
+                current: None,
+                assumed: assume::Assumed::default(),
+                findings: Vec::new(),
+                sources: HashMap::new(),
+                ranges: HashMap::new(),
+            },
+            seen: Vec::new(),
+        };
+        let discovery = Discovery {
+            layout: Layout::Plain,
+            migrations: vec![m],
+            findings: Vec::new(),
+        };
+        history::replay_observed(discovery, &Options::default(), &mut spy).expect("replays");
+        assert_eq!(
+            spy.seen,
+            [
+                (false, false),
+                (false, true),
+                (true, true),
+                (true, true),
+                (false, true)
+            ]
+        );
     }
 }

@@ -114,8 +114,10 @@ pub struct StatementRecord {
     pub location: Location,
     pub stmt: Stmt,
     pub classification: Classification,
-    /// The transaction state before the statement.
+    /// Whether the statement runs inside a transaction block.
     pub in_transaction: bool,
+    /// Whether a non-zero `lock_timeout` is in force when it runs.
+    pub lock_timeout: bool,
 }
 
 /// What happened when the down script was replayed after the up.
