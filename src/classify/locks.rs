@@ -272,7 +272,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                     | "CREATE TABLESPACE"
                     | "DROP TABLESPACE"
                     | "ALTER SYSTEM"
-            );
+            ) || (what == "CLUSTER" && tables.is_empty());
             b.h.data_loss |= what == "DROP DATABASE";
         }
         Stmt::DropSchema { .. } => {

@@ -561,6 +561,18 @@ mod tests {
     }
 
     #[test]
+    fn cluster_of_every_table_refuses_a_transaction_block() {
+        let no_tx = |sql: &str| {
+            classify_script(&["CREATE TABLE t (a int PRIMARY KEY)"], &[sql], true, 15)[0]
+                .0
+                .hazards
+                .no_transaction
+        };
+        assert!(no_tx("CLUSTER"));
+        assert!(!no_tx("CLUSTER t USING t_pkey"));
+    }
+
+    #[test]
     fn held_since_names_the_statement_that_took_the_held_lock() {
         let run = classify_script(
             &["CREATE TABLE t (a int)"],
