@@ -209,7 +209,9 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
             );
             if validates {
                 for oid in tables_using_type(replay, name) {
-                    let mode = if matches!(action, A::ValidateConstraint { .. }) {
+                    // PostgreSQL 19 lowered VALIDATE CONSTRAINT's lock
+                    // (commit 16a0039dc); before, it took SHARE like ADD.
+                    let mode = if matches!(action, A::ValidateConstraint { .. }) && pg >= 19 {
                         ShareUpdateExclusive
                     } else {
                         Share

@@ -573,6 +573,29 @@ mod tests {
     }
 
     #[test]
+    fn validating_a_domain_constraint_blocks_writes_before_postgresql_19() {
+        let setup = [
+            "CREATE DOMAIN positive AS int",
+            "CREATE TABLE t (a positive)",
+            "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID",
+        ];
+        let mode = |pg: u32| {
+            classify_script(
+                &setup,
+                &["ALTER DOMAIN positive VALIDATE CONSTRAINT positive_check"],
+                true,
+                pg,
+            )[0]
+            .0
+            .hazards
+            .strongest()
+            .map(|l| l.mode)
+        };
+        assert_eq!(mode(18), Some(LockMode::Share));
+        assert_eq!(mode(19), Some(LockMode::ShareUpdateExclusive));
+    }
+
+    #[test]
     fn held_since_names_the_statement_that_took_the_held_lock() {
         let run = classify_script(
             &["CREATE TABLE t (a int)"],
