@@ -405,7 +405,9 @@ impl Classifier {
                 continue;
             }
             match &c.object {
-                ObjectRef::Table { name } | ObjectRef::View { name } => {
+                ObjectRef::Table { name }
+                | ObjectRef::View { name }
+                | ObjectRef::Sequence { name } => {
                     if let Some((_, oid)) = replay.catalog.relation(name) {
                         self.context.created.insert(oid);
                     }
@@ -593,6 +595,19 @@ mod tests {
         };
         assert_eq!(mode(18), Some(LockMode::Share));
         assert_eq!(mode(19), Some(LockMode::ShareUpdateExclusive));
+    }
+
+    #[test]
+    fn a_sequence_created_in_the_migration_is_new() {
+        let run = classify_script(
+            &[],
+            &["CREATE SEQUENCE tmp_numbers", "DROP SEQUENCE tmp_numbers"],
+            true,
+            15,
+        );
+        let locks = &run[1].0.hazards.locks;
+        assert_eq!(locks.len(), 1);
+        assert!(locks[0].new, "{locks:?}");
     }
 
     #[test]
