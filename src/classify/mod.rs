@@ -233,6 +233,9 @@ pub struct Context {
     /// The statement runs inside a transaction block (the framework's, or an
     /// explicit BEGIN).
     pub in_transaction: bool,
+    /// The open transaction block was opened by an explicit BEGIN (not by
+    /// the framework).
+    pub explicit: bool,
     /// Locks still held from earlier statements of the open transaction,
     /// strongest per relation.
     pub held: BTreeMap<ObjectName, LockMode>,
@@ -324,7 +327,6 @@ pub struct Before {
 pub struct Classifier {
     pub pg_version: u32,
     pub context: Context,
-    explicit: bool,
     /// The session's `lock_timeout`, which a `SET LOCAL` overrides only
     /// until the transaction ends.
     session_lock_timeout: bool,
@@ -338,7 +340,6 @@ impl Classifier {
                 in_transaction: wrapped,
                 ..Context::default()
             },
-            explicit: false,
             session_lock_timeout: false,
         }
     }
@@ -422,13 +423,14 @@ impl Classifier {
         }
         match stmt {
             Stmt::Transaction(TransactionStmt::Begin) => {
-                self.explicit = true;
+                // A BEGIN inside an open transaction only warns.
+                self.context.explicit |= !self.context.in_transaction;
                 self.context.in_transaction = true;
             }
             Stmt::Transaction(TransactionStmt::Commit | TransactionStmt::Rollback) => {
                 // A COMMIT inside a framework's transaction ends it too: what
                 // follows runs in autocommit.
-                self.explicit = false;
+                self.context.explicit = false;
                 self.context.in_transaction = false;
                 self.context.held.clear();
                 self.context.held_since.clear();

@@ -16,7 +16,7 @@ use crate::history::{self, History, HistoryError, Observer, Options};
 use crate::model::catalog::Catalog;
 use crate::model::{Effect, Replay};
 use crate::rules::{self, Check, DownReplay, MigrationInput, StatementInput, StatementRecord};
-use crate::source::{Discovery, Migration};
+use crate::source::{Discovery, Layout, Migration};
 use crate::sql::{ParsedScript, Statement, StatementKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -99,6 +99,7 @@ pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, L
     let selected: HashSet<String> = select(&discovery.migrations, &options.selection)?;
     let mut observer = Linter {
         options,
+        layout: discovery.layout,
         selected: &selected,
         current: None,
         assumed: assume::Assumed::default(),
@@ -161,6 +162,7 @@ struct Current {
 
 struct Linter<'a> {
     options: &'a LintOptions,
+    layout: Layout,
     selected: &'a HashSet<String>,
     current: Option<Current>,
     assumed: assume::Assumed,
@@ -339,6 +341,7 @@ impl Observer for Linter<'_> {
             stmt,
             classification: &classification,
             context: &cur.classifier.context,
+            layout: self.layout,
             replay,
             pg_version: self.options.pg_version,
         };
@@ -358,6 +361,18 @@ impl Observer for Linter<'_> {
         // The record keeps the state the statement ran in, before advancing.
         let in_transaction = cur.classifier.context.in_transaction;
         let lock_timeout = cur.classifier.context.lock_timeout;
+        let context = &cur.classifier.context;
+        let held = context
+            .held
+            .iter()
+            .map(|(t, m)| {
+                (
+                    t.clone(),
+                    *m,
+                    context.held_since.get(t).copied().unwrap_or(0),
+                )
+            })
+            .collect();
         cur.classifier.advance(
             index,
             stmt,
@@ -372,6 +387,7 @@ impl Observer for Linter<'_> {
             classification,
             in_transaction,
             lock_timeout,
+            held,
         });
     }
 
@@ -390,6 +406,7 @@ impl Observer for Linter<'_> {
             .map(|d| replay_down(d, replay, &cur.before_catalog));
         let input = MigrationInput {
             migration,
+            layout: self.layout,
             statements: &cur.records,
             before: &cur.before_catalog,
             after: &replay.catalog,
@@ -414,7 +431,7 @@ impl Observer for Linter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{self, Layout};
+    use crate::source;
 
     /// Wraps the linter to see each statement record as it is made.
     struct Spy<'a> {
@@ -453,6 +470,7 @@ mod tests {
         let mut spy = Spy {
             linter: Linter {
                 options: &options,
+                layout: Layout::Plain,
                 selected: &selected,
                 current: None,
                 assumed: assume::Assumed::default(),
