@@ -21,7 +21,9 @@ use crate::sql::ir::{AlterTableOp, QualifiedName, Stmt, TableElement, TypeName, 
 mod adding_required_column;
 mod creating_index_non_concurrently;
 mod dropping_column;
+mod dropping_index_non_concurrently;
 mod dropping_table;
+mod reindex_non_concurrently;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -185,7 +187,9 @@ pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
+    &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
+    &reindex_non_concurrently::RULE,
 ];
 
 /// The rule called `name`.
