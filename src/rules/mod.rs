@@ -23,6 +23,7 @@ mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_index_non_concurrently;
 mod dropping_table;
+mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 
 /// Where a rule looks.
@@ -189,6 +190,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_column::RULE,
     &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
+    &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
 ];
 
