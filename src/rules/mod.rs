@@ -19,10 +19,12 @@ use crate::source::{Layout, Migration};
 use crate::sql::ir::{AlterTableOp, QualifiedName, Stmt, TableElement, TypeName, quote_ident};
 
 mod adding_required_column;
+mod check_constraint_without_not_valid;
 mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_index_non_concurrently;
 mod dropping_table;
+mod foreign_key_without_not_valid;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 
@@ -186,10 +188,12 @@ impl Violation {
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
+    &check_constraint_without_not_valid::RULE,
     &creating_index_non_concurrently::RULE,
     &dropping_column::RULE,
     &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
+    &foreign_key_without_not_valid::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
 ];
