@@ -24,9 +24,11 @@ mod creating_index_non_concurrently;
 mod dropping_column;
 mod dropping_index_non_concurrently;
 mod dropping_table;
+mod exclusion_constraint;
 mod foreign_key_without_not_valid;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
+mod unique_constraint_builds_index;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -193,9 +195,11 @@ pub static RULES: &[&Rule] = &[
     &dropping_column::RULE,
     &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
+    &exclusion_constraint::RULE,
     &foreign_key_without_not_valid::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
+    &unique_constraint_builds_index::RULE,
 ];
 
 /// The rule called `name`.
