@@ -26,6 +26,7 @@ mod dropping_index_non_concurrently;
 mod dropping_table;
 mod exclusion_constraint;
 mod foreign_key_without_not_valid;
+mod missing_lock_timeout;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 mod unique_constraint_builds_index;
@@ -197,6 +198,7 @@ pub static RULES: &[&Rule] = &[
     &dropping_table::RULE,
     &exclusion_constraint::RULE,
     &foreign_key_without_not_valid::RULE,
+    &missing_lock_timeout::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
     &unique_constraint_builds_index::RULE,
