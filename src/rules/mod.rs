@@ -29,6 +29,7 @@ mod foreign_key_without_not_valid;
 mod missing_lock_timeout;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
+mod statement_while_holding_access_exclusive;
 mod unique_constraint_builds_index;
 
 /// Where a rule looks.
@@ -201,6 +202,7 @@ pub static RULES: &[&Rule] = &[
     &missing_lock_timeout::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
+    &statement_while_holding_access_exclusive::RULE,
     &unique_constraint_builds_index::RULE,
 ];
 
