@@ -27,6 +27,7 @@ mod dropping_table;
 mod exclusion_constraint;
 mod foreign_key_without_not_valid;
 mod missing_lock_timeout;
+mod multiple_alter_table;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 mod statement_while_holding_access_exclusive;
@@ -200,6 +201,7 @@ pub static RULES: &[&Rule] = &[
     &exclusion_constraint::RULE,
     &foreign_key_without_not_valid::RULE,
     &missing_lock_timeout::RULE,
+    &multiple_alter_table::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
     &statement_while_holding_access_exclusive::RULE,
