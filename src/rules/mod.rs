@@ -21,6 +21,7 @@ use crate::sql::ir::{AlterTableOp, QualifiedName, Stmt, TableElement, TypeName, 
 mod adding_required_column;
 mod check_constraint_without_not_valid;
 mod creating_index_non_concurrently;
+mod domain_constraint;
 mod dropping_column;
 mod dropping_index_non_concurrently;
 mod dropping_table;
@@ -195,6 +196,7 @@ pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
     &check_constraint_without_not_valid::RULE,
     &creating_index_non_concurrently::RULE,
+    &domain_constraint::RULE,
     &dropping_column::RULE,
     &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
