@@ -26,12 +26,15 @@ mod dropping_column;
 mod dropping_index_non_concurrently;
 mod dropping_table;
 mod exclusion_constraint;
+mod fixed_length_char;
 mod foreign_key_without_not_valid;
+mod json_column;
 mod missing_lock_timeout;
 mod multiple_alter_table;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 mod statement_while_holding_access_exclusive;
+mod timestamp_without_time_zone;
 mod unique_constraint_builds_index;
 
 /// Where a rule looks.
@@ -201,12 +204,15 @@ pub static RULES: &[&Rule] = &[
     &dropping_index_non_concurrently::RULE,
     &dropping_table::RULE,
     &exclusion_constraint::RULE,
+    &fixed_length_char::RULE,
     &foreign_key_without_not_valid::RULE,
+    &json_column::RULE,
     &missing_lock_timeout::RULE,
     &multiple_alter_table::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
     &statement_while_holding_access_exclusive::RULE,
+    &timestamp_without_time_zone::RULE,
     &unique_constraint_builds_index::RULE,
 ];
 
