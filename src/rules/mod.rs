@@ -28,6 +28,7 @@ mod dropping_table;
 mod exclusion_constraint;
 mod fixed_length_char;
 mod foreign_key_without_not_valid;
+mod integer_key_overflow;
 mod json_column;
 mod missing_lock_timeout;
 mod multiple_alter_table;
@@ -206,6 +207,7 @@ pub static RULES: &[&Rule] = &[
     &exclusion_constraint::RULE,
     &fixed_length_char::RULE,
     &foreign_key_without_not_valid::RULE,
+    &integer_key_overflow::RULE,
     &json_column::RULE,
     &missing_lock_timeout::RULE,
     &multiple_alter_table::RULE,
