@@ -36,6 +36,7 @@ mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 mod statement_while_holding_access_exclusive;
 mod timestamp_without_time_zone;
+mod unindexed_foreign_key;
 mod unique_constraint_builds_index;
 
 /// Where a rule looks.
@@ -215,6 +216,7 @@ pub static RULES: &[&Rule] = &[
     &reindex_non_concurrently::RULE,
     &statement_while_holding_access_exclusive::RULE,
     &timestamp_without_time_zone::RULE,
+    &unindexed_foreign_key::RULE,
     &unique_constraint_builds_index::RULE,
 ];
 
