@@ -32,10 +32,12 @@ mod integer_key_overflow;
 mod json_column;
 mod missing_lock_timeout;
 mod multiple_alter_table;
+mod nested_transaction;
 mod non_transactional_statement_in_transaction;
 mod reindex_non_concurrently;
 mod statement_while_holding_access_exclusive;
 mod timestamp_without_time_zone;
+mod uncommitted_transaction;
 mod unindexed_foreign_key;
 mod unique_constraint_builds_index;
 
@@ -212,10 +214,12 @@ pub static RULES: &[&Rule] = &[
     &json_column::RULE,
     &missing_lock_timeout::RULE,
     &multiple_alter_table::RULE,
+    &nested_transaction::RULE,
     &non_transactional_statement_in_transaction::RULE,
     &reindex_non_concurrently::RULE,
     &statement_while_holding_access_exclusive::RULE,
     &timestamp_without_time_zone::RULE,
+    &uncommitted_transaction::RULE,
     &unindexed_foreign_key::RULE,
     &unique_constraint_builds_index::RULE,
 ];
