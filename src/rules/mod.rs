@@ -19,6 +19,7 @@ use crate::source::{Layout, Migration};
 use crate::sql::ir::{AlterTableOp, QualifiedName, Stmt, TableElement, TypeName, quote_ident};
 
 mod adding_required_column;
+mod backfill_in_schema_migration;
 mod check_constraint_without_not_valid;
 mod creating_index_non_concurrently;
 mod domain_constraint;
@@ -201,6 +202,7 @@ impl Violation {
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &adding_required_column::RULE,
+    &backfill_in_schema_migration::RULE,
     &check_constraint_without_not_valid::RULE,
     &creating_index_non_concurrently::RULE,
     &domain_constraint::RULE,
