@@ -81,8 +81,9 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Detail {
     pub version: String,
-    /// 1-based position of the statement in its script.
-    pub statement: usize,
+    /// 1-based position of the statement in its up script; `None` for a
+    /// finding about the migration as a whole.
+    pub statement: Option<usize>,
     pub compatibility: Option<Compatibility>,
     /// The strongest lock on a relation that existed before the migration.
     pub lock: Option<LockMode>,

@@ -140,7 +140,7 @@ fn dropping_a_column_of_an_existing_table_fails() {
         "old migrations are not reported:\n{out}"
     );
     assert!(
-        out.contains("1 error, 0 warnings, 0 hints in 1 migration"),
+        out.contains("1 error, 1 warning, 0 hints in 1 migration"),
         "{out}"
     );
 }

@@ -507,7 +507,14 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                 // Unlike a table's VALIDATE CONSTRAINT, a domain's takes
                 // SHARE on every table it checks, as adding the check does.
                 for oid in tables_using_type(replay, name) {
-                    let existing = b.lock_oid(oid, Share);
+                    // PostgreSQL 19 lowered VALIDATE CONSTRAINT's lock
+                    // (commit 16a0039dc); before, it took SHARE like ADD.
+                    let mode = if matches!(action, A::ValidateConstraint { .. }) && pg >= 19 {
+                        ShareUpdateExclusive
+                    } else {
+                        Share
+                    };
+                    let existing = b.lock_oid(oid, mode);
                     b.scan(existing);
                 }
             }
@@ -608,7 +615,7 @@ pub(super) fn hazards(stmt: &Stmt, replay: &Replay, context: &Context, pg: u32) 
                     | "CREATE TABLESPACE"
                     | "DROP TABLESPACE"
                     | "ALTER SYSTEM"
-            );
+            ) || (what == "CLUSTER" && tables.is_empty());
             b.h.data_loss |= what == "DROP DATABASE";
         }
         Stmt::DropSchema { names, .. } => {
@@ -1021,7 +1028,7 @@ fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
     if def.serial || def.identity.is_some() || def.generated.is_some() {
         return true;
     }
-    if b.pg < 19 && constrained_domain(&b.replay.catalog, &def.data_type) {
+    if b.pg < 19 && domain_has_constraints(b.replay, &def.data_type) {
         return true;
     }
     match &def.default {
@@ -1033,14 +1040,33 @@ fn add_column_rewrites(b: &Builder, def: &ColumnDef) -> bool {
     }
 }
 
-fn constrained_domain(catalog: &crate::model::catalog::Catalog, t: &TypeName) -> bool {
-    t.array_dims == 0
-        && catalog.types.iter().any(|(name, ty)| {
-            name.name == t.name
-                && t.schema.as_ref().is_none_or(|s| *s == name.schema)
-                && matches!(&ty.kind, TypeKind::Domain { not_null, checks, .. }
-                    if *not_null || !checks.is_empty())
-        })
+/// Whether `t` is a domain with constraints, its own or a base domain's.
+/// PostgreSQL then checks every existing row's value of a new column (the
+/// default, or NULL) against them, which rewrites the table: no stored
+/// default stands in for the value.
+fn domain_has_constraints(replay: &Replay, t: &TypeName) -> bool {
+    let mut t = t;
+    // Domains over domains; the bound guards against a cycle in a broken model.
+    for _ in 0..32 {
+        if t.array_dims > 0 {
+            return false;
+        }
+        match replay.user_type(t).map(|u| &u.kind) {
+            Some(TypeKind::Domain {
+                base,
+                not_null,
+                checks,
+                ..
+            }) => {
+                if *not_null || !checks.is_empty() {
+                    return true;
+                }
+                t = base;
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether SQL text names `name` as a whole identifier (`nextval('seq')`,

@@ -242,6 +242,9 @@ pub struct Context {
     /// The statement runs inside a transaction block (the framework's, or an
     /// explicit BEGIN).
     pub in_transaction: bool,
+    /// The open transaction block was opened by an explicit BEGIN (not by
+    /// the framework).
+    pub explicit: bool,
     /// Locks still held from earlier statements of the open transaction,
     /// strongest per relation.
     pub held: BTreeMap<ObjectName, LockMode>,
@@ -336,7 +339,9 @@ pub struct Before {
 pub struct Classifier {
     pub pg_version: u32,
     pub context: Context,
-    explicit: bool,
+    /// The session's `lock_timeout`, which a `SET LOCAL` overrides only
+    /// until the transaction ends.
+    session_lock_timeout: bool,
 }
 
 impl Classifier {
@@ -347,7 +352,7 @@ impl Classifier {
                 in_transaction: wrapped,
                 ..Context::default()
             },
-            explicit: false,
+            session_lock_timeout: false,
         }
     }
 
@@ -413,7 +418,9 @@ impl Classifier {
                 continue;
             }
             match &c.object {
-                ObjectRef::Table { name } | ObjectRef::View { name } => {
+                ObjectRef::Table { name }
+                | ObjectRef::View { name }
+                | ObjectRef::Sequence { name } => {
                     if let Some((_, oid)) = replay.catalog.relation(name) {
                         self.context.created.insert(oid);
                     }
@@ -428,19 +435,28 @@ impl Classifier {
         }
         match stmt {
             Stmt::Transaction(TransactionStmt::Begin) => {
-                self.explicit = true;
+                // A BEGIN inside an open transaction only warns.
+                self.context.explicit |= !self.context.in_transaction;
                 self.context.in_transaction = true;
             }
             Stmt::Transaction(TransactionStmt::Commit | TransactionStmt::Rollback) => {
                 // A COMMIT inside a framework's transaction ends it too: what
                 // follows runs in autocommit.
-                self.explicit = false;
+                self.context.explicit = false;
                 self.context.in_transaction = false;
                 self.context.held.clear();
                 self.context.held_since.clear();
+                self.context.lock_timeout = self.session_lock_timeout;
             }
-            Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("lock_timeout") => {
-                self.context.lock_timeout = value.as_deref().is_some_and(timeout_is_set);
+            Stmt::Set { name, value, local } if name.eq_ignore_ascii_case("lock_timeout") => {
+                let on = value.as_deref().is_some_and(timeout_is_set);
+                // SET LOCAL outside a transaction block does nothing.
+                if !*local {
+                    self.session_lock_timeout = on;
+                    self.context.lock_timeout = on;
+                } else if self.context.in_transaction {
+                    self.context.lock_timeout = on;
+                }
             }
             Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("timezone") => {
                 self.context.utc = value.as_deref().is_some_and(is_utc_zone);
@@ -455,13 +471,11 @@ impl Classifier {
                 if l.new {
                     continue;
                 }
-                let e = self.context.held.entry(l.table.clone()).or_insert(l.mode);
-                if l.mode >= *e {
-                    *e = l.mode;
-                    self.context
-                        .held_since
-                        .entry(l.table.clone())
-                        .or_insert(index);
+                // `held_since` names the statement that took the lock now
+                // held: a stronger lock moves it, a weaker or equal one not.
+                if self.context.held.get(&l.table).is_none_or(|m| l.mode > *m) {
+                    self.context.held.insert(l.table.clone(), l.mode);
+                    self.context.held_since.insert(l.table.clone(), index);
                 }
             }
         }
@@ -478,6 +492,162 @@ fn timeout_is_set(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Location;
+
+    /// Replays `setup` (tables that exist before the migration), then
+    /// classifies `migration`; returns each statement's classification and
+    /// the context before it.
+    pub(crate) fn classify_script(
+        setup: &[&str],
+        migration: &[&str],
+        wrapped: bool,
+        pg: u32,
+    ) -> Vec<(Classification, Context)> {
+        let loc = Location::file("t.sql");
+        let mut replay = Replay::new(vec!["public".to_owned()]);
+        for s in setup {
+            let stmt = crate::sql::parse_statement(s).expect("setup parses");
+            replay.apply(&stmt, &loc);
+        }
+        let mut classifier = Classifier::new(pg, wrapped);
+        let mut out = Vec::new();
+        for (i, s) in migration.iter().enumerate() {
+            let stmt = crate::sql::parse_statement(s).expect("statement parses");
+            let before = classifier.before(&stmt, &replay);
+            let effect = replay.apply(&stmt, &loc);
+            let c = classifier.classify(&stmt, before, &effect.changes, &replay);
+            let context = classifier.context.clone();
+            classifier.advance(i, &stmt, &c.hazards, &effect.changes, &replay);
+            out.push((c, context));
+        }
+        out
+    }
+
+    #[test]
+    fn set_local_lock_timeout_lapses_with_the_transaction() {
+        let run = classify_script(
+            &[],
+            &[
+                "BEGIN",
+                "SET LOCAL lock_timeout = '2s'",
+                "SELECT 1",
+                "COMMIT",
+                "SELECT 1",
+                "SET lock_timeout = '2s'",
+                "BEGIN",
+                "SET LOCAL lock_timeout = 0",
+                "COMMIT",
+                "SELECT 1",
+                "SET LOCAL lock_timeout = 0",
+                "SELECT 1",
+            ],
+            false,
+            15,
+        );
+        let on: Vec<bool> = run.iter().map(|(_, c)| c.lock_timeout).collect();
+        assert_eq!(
+            on,
+            [
+                false, false, true, true, false, false, true, true, false, true, true, true
+            ]
+        );
+    }
+
+    #[test]
+    fn adding_a_column_of_a_constrained_domain_rewrites_the_table() {
+        let setup = [
+            "CREATE TABLE t (a int)",
+            "CREATE DOMAIN plain AS int",
+            "CREATE DOMAIN positive AS int CHECK (VALUE > 0)",
+            "CREATE DOMAIN small_positive AS positive",
+            "CREATE DOMAIN required AS text NOT NULL",
+        ];
+        let rewrite = |sql: &str| {
+            classify_script(&setup, &[sql], true, 15)[0]
+                .0
+                .hazards
+                .rewrite
+        };
+        assert_eq!(rewrite("ALTER TABLE t ADD COLUMN b plain"), None);
+        assert_eq!(rewrite("ALTER TABLE t ADD COLUMN b plain[]"), None);
+        for ty in ["positive", "small_positive", "required"] {
+            assert_eq!(
+                rewrite(&format!("ALTER TABLE t ADD COLUMN b {ty}")),
+                Some(Rewrite::Table),
+                "{ty}"
+            );
+        }
+    }
+
+    #[test]
+    fn cluster_of_every_table_refuses_a_transaction_block() {
+        let no_tx = |sql: &str| {
+            classify_script(&["CREATE TABLE t (a int PRIMARY KEY)"], &[sql], true, 15)[0]
+                .0
+                .hazards
+                .no_transaction
+        };
+        assert!(no_tx("CLUSTER"));
+        assert!(!no_tx("CLUSTER t USING t_pkey"));
+    }
+
+    #[test]
+    fn validating_a_domain_constraint_blocks_writes_before_postgresql_19() {
+        let setup = [
+            "CREATE DOMAIN positive AS int",
+            "CREATE TABLE t (a positive)",
+            "ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK (VALUE > 0) NOT VALID",
+        ];
+        let mode = |pg: u32| {
+            classify_script(
+                &setup,
+                &["ALTER DOMAIN positive VALIDATE CONSTRAINT positive_check"],
+                true,
+                pg,
+            )[0]
+            .0
+            .hazards
+            .strongest()
+            .map(|l| l.mode)
+        };
+        assert_eq!(mode(18), Some(LockMode::Share));
+        assert_eq!(mode(19), Some(LockMode::ShareUpdateExclusive));
+    }
+
+    #[test]
+    fn a_sequence_created_in_the_migration_is_new() {
+        let run = classify_script(
+            &[],
+            &["CREATE SEQUENCE tmp_numbers", "DROP SEQUENCE tmp_numbers"],
+            true,
+            15,
+        );
+        let locks = &run[1].0.hazards.locks;
+        assert_eq!(locks.len(), 1);
+        assert!(locks[0].new, "{locks:?}");
+    }
+
+    #[test]
+    fn held_since_names_the_statement_that_took_the_held_lock() {
+        let run = classify_script(
+            &["CREATE TABLE t (a int)"],
+            &[
+                "UPDATE t SET a = 1",
+                "ALTER TABLE t ADD COLUMN b int",
+                "ALTER TABLE t ADD COLUMN c int",
+                "SELECT 1",
+            ],
+            true,
+            15,
+        );
+        let last = &run[3].1;
+        let t = ObjectName::new("public", "t");
+        assert_eq!(last.held.get(&t), Some(&LockMode::AccessExclusive));
+        // The UPDATE took only ROW EXCLUSIVE; the first ALTER took the
+        // ACCESS EXCLUSIVE lock that is held, the second re-took it.
+        assert_eq!(last.held_since.get(&t), Some(&1));
+        assert_eq!(last.held_access_exclusive(), vec![(&t, 1)]);
+    }
 
     #[test]
     fn lock_modes_parse_every_spelling() {

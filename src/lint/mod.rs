@@ -17,7 +17,7 @@ use crate::history::{self, History, HistoryError, Observer, Options};
 use crate::model::catalog::Catalog;
 use crate::model::{Effect, Replay};
 use crate::rules::{self, Check, DownReplay, MigrationInput, StatementInput, StatementRecord};
-use crate::source::{Discovery, Migration};
+use crate::source::{Discovery, Layout, Migration};
 use crate::sql::{ParsedScript, Statement, StatementKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -102,6 +102,7 @@ pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, L
         options,
         downs_used: discovery.layout.has_downs()
             && discovery.migrations.iter().any(|m| m.down.is_some()),
+        layout: discovery.layout,
         selected: &selected,
         current: None,
         assumed: assume::Assumed::default(),
@@ -167,6 +168,7 @@ struct Linter<'a> {
     /// The framework runs downs and the history has some: a missing one
     /// is then an omission, not the project's way.
     downs_used: bool,
+    layout: Layout,
     selected: &'a HashSet<String>,
     current: Option<Current>,
     assumed: assume::Assumed,
@@ -246,7 +248,7 @@ fn detail_of(version: &str, index: usize, c: &crate::classify::Classification) -
     let lock = c.hazards.strongest();
     Detail {
         version: version.to_owned(),
-        statement: index + 1,
+        statement: Some(index + 1),
         compatibility: Some(c.compatibility),
         lock: lock.map(|l| l.mode),
         table: lock.map(|l| l.table.to_string()),
@@ -357,6 +359,7 @@ impl Observer for Linter<'_> {
             stmt,
             classification: &classification,
             context: &cur.classifier.context,
+            layout: self.layout,
             replay,
             pg_version: self.options.pg_version,
         };
@@ -373,6 +376,21 @@ impl Observer for Linter<'_> {
                 }
             }
         }
+        // The record keeps the state the statement ran in, before advancing.
+        let in_transaction = cur.classifier.context.in_transaction;
+        let lock_timeout = cur.classifier.context.lock_timeout;
+        let context = &cur.classifier.context;
+        let held = context
+            .held
+            .iter()
+            .map(|(t, m)| {
+                (
+                    t.clone(),
+                    *m,
+                    context.held_since.get(t).copied().unwrap_or(0),
+                )
+            })
+            .collect();
         cur.classifier.advance(
             index,
             stmt,
@@ -385,7 +403,9 @@ impl Observer for Linter<'_> {
             location: statement.location.clone(),
             stmt: stmt.clone(),
             classification,
-            in_transaction: cur.classifier.context.in_transaction,
+            in_transaction,
+            lock_timeout,
+            held,
         });
     }
 
@@ -404,6 +424,7 @@ impl Observer for Linter<'_> {
             .map(|d| replay_down(d, replay, &cur.before_catalog));
         let input = MigrationInput {
             migration,
+            layout: self.layout,
             statements: &cur.records,
             before: &cur.before_catalog,
             after: &replay.catalog,
@@ -420,8 +441,98 @@ impl Observer for Linter<'_> {
             }
         }
         let file = Location::file(migration.up.path.clone());
+        let version = &migration.version.text;
         for (rule, v) in out {
-            self.findings.push(to_finding(rule, v, &file, None));
+            // A finding on one of the migration's statements carries what
+            // the classifier said of it; any other, the migration.
+            let at = v.location.as_ref().unwrap_or(&file);
+            let detail = match cur.records.iter().find(|r| {
+                r.location.path == at.path && r.location.start == at.start && at.line != 0
+            }) {
+                Some(r) => detail_of(version, r.index, &r.classification),
+                None => Detail {
+                    version: version.clone(),
+                    statement: None,
+                    compatibility: None,
+                    lock: None,
+                    table: None,
+                    rewrite: None,
+                    impact: Vec::new(),
+                },
+            };
+            self.findings.push(to_finding(rule, v, &file, Some(detail)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source;
+
+    /// Wraps the linter to see each statement record as it is made.
+    struct Spy<'a> {
+        linter: Linter<'a>,
+        seen: Vec<(bool, bool)>,
+    }
+
+    impl Observer for Spy<'_> {
+        fn migration_start(&mut self, migration: &Migration, replay: &Replay) {
+            self.linter.migration_start(migration, replay);
+        }
+        fn before_statement(&mut self, index: usize, statement: &Statement, replay: &mut Replay) {
+            self.linter.before_statement(index, statement, replay);
+        }
+        fn after_statement(
+            &mut self,
+            index: usize,
+            statement: &Statement,
+            effect: &Effect,
+            replay: &Replay,
+        ) {
+            self.linter
+                .after_statement(index, statement, effect, replay);
+            if let Some(r) = self.linter.current.as_ref().and_then(|c| c.records.last()) {
+                self.seen.push((r.in_transaction, r.lock_timeout));
+            }
+        }
+    }
+
+    #[test]
+    fn statement_records_hold_the_state_each_statement_ran_in() {
+        let sql = "SET lock_timeout = '1s';\nBEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 1;\n";
+        let m = source::single(PathBuf::from("m.sql"), Arc::from(sql));
+        let selected: HashSet<String> = [m.version.text.clone()].into();
+        let options = LintOptions::default();
+        let mut spy = Spy {
+            linter: Linter {
+                options: &options,
+                layout: Layout::Plain,
+                downs_used: false,
+                selected: &selected,
+                current: None,
+                assumed: assume::Assumed::default(),
+                findings: Vec::new(),
+                sources: HashMap::new(),
+                ranges: HashMap::new(),
+            },
+            seen: Vec::new(),
+        };
+        let discovery = Discovery {
+            layout: Layout::Plain,
+            migrations: vec![m],
+            findings: Vec::new(),
+        };
+        history::replay_observed(discovery, &Options::default(), &mut spy).expect("replays");
+        assert_eq!(
+            spy.seen,
+            [
+                (false, false),
+                (false, true),
+                (true, true),
+                (true, true),
+                (false, true)
+            ]
+        );
     }
 }

@@ -172,6 +172,14 @@ impl Replay {
         })
     }
 
+    /// The user type `t` names under the current search_path; `None` for a
+    /// built-in or unknown type.
+    pub fn user_type(&self, t: &TypeName) -> Option<&UserType> {
+        let name = QualifiedName::new(t.schema.as_deref(), &t.name);
+        self.resolve_type(&name)
+            .and_then(|n| self.catalog.types.get(&n))
+    }
+
     /// Qualifies a user type's name with its schema, so that the model
     /// refers to it the way the catalog does; built-in types stay bare.
     fn resolve_type_name(&self, t: &TypeName) -> TypeName {

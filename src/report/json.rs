@@ -51,7 +51,7 @@ pub fn render(rows: &[Row], summary: super::Summary) -> String {
                 end_line: r.end_line,
                 end_column: r.end_column,
                 migration: d.map(|d| d.version.as_str()),
-                statement: d.map(|d| d.statement),
+                statement: d.and_then(|d| d.statement),
                 compatibility: d.and_then(|d| d.compatibility),
                 lock: d.and_then(|d| d.lock),
                 table: d.and_then(|d| d.table.as_deref()),

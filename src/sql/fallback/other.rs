@@ -113,7 +113,10 @@ pub(super) fn other(c: &mut Cursor<'_>) -> Option<Stmt> {
         .max_by_key(|(h, _)| h.len())?;
     // Something must follow most heads; a bare `CREATE ROLE` is no statement.
     if c.toks.len() <= head.len()
-        && !matches!(head[0], "CHECKPOINT" | "ANALYZE" | "VACUUM" | "LOAD")
+        && !matches!(
+            head[0],
+            "CHECKPOINT" | "ANALYZE" | "VACUUM" | "LOAD" | "CLUSTER"
+        )
     {
         return None;
     }
