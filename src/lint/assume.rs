@@ -371,6 +371,9 @@ fn references(stmt: &Stmt) -> Vec<(&QualifiedName, Vec<&str>)> {
                     TableElement::Like { .. } => {}
                 }
             }
+            // A foreign key to the table being created is no reference to
+            // an existing one.
+            out.retain(|(t, _)| t.name != ct.name.name);
         }
         Stmt::CreateIndex(ci) => out.push((
             &ci.table,
@@ -440,6 +443,19 @@ mod tests {
                 .collect(),
             Err(e) => vec![("lint-error", e.to_string())],
         }
+    }
+
+    #[test]
+    fn a_table_referencing_itself_is_not_assumed() {
+        let found = codes(
+            "CREATE TABLE nodes (id bigint PRIMARY KEY, parent_id bigint REFERENCES nodes (id));\n",
+        );
+        assert!(
+            found
+                .iter()
+                .all(|(c, _)| *c != "assumed-existing" && *c != "duplicate-object"),
+            "{found:?}"
+        );
     }
 
     #[test]
