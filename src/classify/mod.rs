@@ -374,6 +374,27 @@ impl Classifier {
         changes: &[Change],
         replay: &Replay,
     ) -> Classification {
+        // Tables this very statement creates are as new as those created
+        // earlier in the migration: their constraints and indexes reject
+        // nothing old code wrote.
+        let made_here: Vec<Oid> = changes
+            .iter()
+            .filter(|c| c.action == crate::model::Action::Create)
+            .filter_map(|c| match &c.object {
+                crate::model::ObjectRef::Table { name } => replay.catalog.relation(name),
+                _ => None,
+            })
+            .map(|(_, oid)| oid)
+            .collect();
+        let widened;
+        let context = if made_here.is_empty() {
+            &self.context
+        } else {
+            let mut c = self.context.clone();
+            c.created.extend(made_here);
+            widened = c;
+            &widened
+        };
         let classified: Vec<ClassifiedChange> = changes
             .iter()
             .map(|c| {
@@ -385,7 +406,7 @@ impl Classifier {
                     .map(|(_, i)| i.clone())
                     .unwrap_or_default();
                 ClassifiedChange {
-                    compatibility: change_compatibility(c, &self.context, replay),
+                    compatibility: change_compatibility(c, context, replay),
                     change: c.clone(),
                     impact,
                 }
@@ -647,6 +668,26 @@ mod tests {
         // ACCESS EXCLUSIVE lock that is held, the second re-took it.
         assert_eq!(last.held_since.get(&t), Some(&1));
         assert_eq!(last.held_access_exclusive(), vec![(&t, 1)]);
+    }
+
+    #[test]
+    fn creating_a_table_with_keys_is_expand() {
+        let (catalog, _) =
+            crate::history::replay_sql("x.sql", "CREATE TABLE users (id bigint PRIMARY KEY);");
+        let mut replay = Replay::new(vec!["public".to_owned()]);
+        replay.catalog = catalog;
+        let sql = "CREATE TABLE follows (id serial PRIMARY KEY, user_id bigint REFERENCES users, UNIQUE (user_id));";
+        let script = crate::source::Script::whole("y.sql".into(), std::sync::Arc::from(sql));
+        let parsed = crate::sql::parse_script(&script);
+        let classifier = Classifier::new(15, true);
+        for st in &parsed.statements {
+            if let crate::sql::StatementKind::Parsed(stmt) = &st.kind {
+                let before = classifier.before(stmt, &replay);
+                let effect = replay.apply(stmt, &st.location);
+                let c = classifier.classify(stmt, before, &effect.changes, &replay);
+                assert_eq!(c.compatibility, Compatibility::Expand, "{c:?}");
+            }
+        }
     }
 
     #[test]
