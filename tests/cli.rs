@@ -215,3 +215,108 @@ fn lint_ci_formats_name_files_from_the_checkout() {
         "no colour when stdout is not a terminal"
     );
 }
+
+#[test]
+fn lint_reads_standard_input_as_a_lone_migration() {
+    let (code, out, err) = stdout(
+        turquoise(&root())
+            .args(["lint", "-", "--format", "summary"])
+            .write_stdin("ALTER TABLE users DROP COLUMN nickname;\n"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("1 dropping-column (error)"), "{out}");
+    assert!(out.contains("assumed-existing"), "{out}");
+}
+
+#[test]
+fn lint_reports_only_what_is_asked_for() {
+    // --since: only later migrations.
+    let (code, out, err) = stdout(turquoise(&root()).args([
+        "lint",
+        "migrations-example",
+        "--since",
+        "2023-10-10-110000",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    for f in v["findings"].as_array().unwrap() {
+        assert!(
+            f["migration"].as_str().unwrap() > "2023-10-10-110000",
+            "{f}"
+        );
+    }
+    // A file of the history: that migration, against the history before it.
+    let file = "migrations-example/2023-10-10-110000_drop_customers_newsletter_opt_in/up.sql";
+    let (code, out, err) = stdout(turquoise(&root()).args([
+        "lint",
+        file,
+        "--dir",
+        "migrations-example",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"dropping-column"), "{out}");
+    assert!(
+        !rules.contains(&"assumed-existing"),
+        "the history created the table: {out}"
+    );
+    // An unknown version is the tool's failure, not a finding.
+    let (code, _, err) =
+        stdout(turquoise(&root()).args(["lint", "migrations-example", "--since", "1999"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("1999"), "{err}");
+}
+
+#[test]
+fn lint_config_and_ignore_comments_silence_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("1_drop.sql"),
+        "-- turquoise-ignore: missing-lock-timeout\nALTER TABLE users DROP COLUMN nickname;\n",
+    )
+    .unwrap();
+    let (code, out, err) = stdout(turquoise(dir.path()).args(["lint", "1_drop.sql"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("dropping-column"), "{out}");
+    assert!(!out.contains("missing-lock-timeout]"), "{out}");
+    std::fs::write(
+        dir.path().join("turquoise.toml"),
+        "[rules]\ndropping-column = \"warning\"\nassumed-existing = \"off\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = stdout(turquoise(dir.path()).args(["lint", "1_drop.sql"]));
+    assert_eq!(code, 0, "a warning does not fail by default: {out}{err}");
+    assert!(out.contains("warning[dropping-column]"), "{out}");
+    assert!(!out.contains("assumed-existing"), "{out}");
+    let (code, _, _) =
+        stdout(turquoise(dir.path()).args(["lint", "1_drop.sql", "--fail-on", "warning"]));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn rules_and_explain_print_the_catalog() {
+    let (code, out, _) = stdout(turquoise(&root()).args(["rules"]));
+    assert_eq!(code, 0);
+    for r in turquoise::rules::RULES {
+        assert!(out.contains(r.name), "{} missing from `rules`", r.name);
+    }
+    let (code, out, _) = stdout(turquoise(&root()).args(["explain", "setting-not-null"]));
+    assert_eq!(code, 0);
+    for s in turquoise::rules::DOC_SECTIONS {
+        assert!(out.contains(s), "{s} missing:\n{out}");
+    }
+    let (code, _, err) = stdout(turquoise(&root()).args(["explain", "no-such-rule"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-rule"), "{err}");
+}
