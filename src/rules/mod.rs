@@ -55,6 +55,7 @@ mod removing_enum_value;
 mod renaming_column;
 mod renaming_enum_value;
 mod renaming_table;
+mod serial_column;
 mod setting_not_null;
 mod statement_while_holding_access_exclusive;
 mod timestamp_without_time_zone;
@@ -64,6 +65,7 @@ mod unindexed_foreign_key;
 mod unique_constraint_builds_index;
 mod unparsed_statement;
 mod unused_ignore;
+mod varchar_length_limit;
 
 /// Where a rule looks.
 #[derive(Clone, Copy)]
@@ -261,6 +263,7 @@ pub static RULES: &[&Rule] = &[
     &renaming_column::RULE,
     &renaming_enum_value::RULE,
     &renaming_table::RULE,
+    &serial_column::RULE,
     &setting_not_null::RULE,
     &statement_while_holding_access_exclusive::RULE,
     &timestamp_without_time_zone::RULE,
@@ -270,6 +273,7 @@ pub static RULES: &[&Rule] = &[
     &unique_constraint_builds_index::RULE,
     &unparsed_statement::RULE,
     &unused_ignore::RULE,
+    &varchar_length_limit::RULE,
 ];
 
 /// The rule called `name`.
