@@ -1,6 +1,7 @@
 //! The tool never panics on input: every file of PostgreSQL's regression
 //! suite read as a migration, and 10,000 randomly mangled fixture files,
-//! go through split, parse and replay.
+//! go through split, parse, replay and the linter (classification, every
+//! rule, the down checks).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +27,19 @@ fn migration(i: usize, path: PathBuf, text: String) -> Migration {
         transaction: true,
         repeatable: false,
     }
+}
+
+/// Lints migrations as a history: classification and every rule run.
+fn lint_all(migrations: Vec<Migration>) -> usize {
+    let discovery = Discovery {
+        layout: Layout::Diesel,
+        migrations,
+        findings: Vec::new(),
+    };
+    turquoise::lint::lint(discovery, &turquoise::lint::LintOptions::default())
+        .expect("no --since given")
+        .findings
+        .len()
 }
 
 fn replay_all(migrations: Vec<Migration>) -> history::History {
@@ -59,8 +73,9 @@ fn every_pg_regress_file_replays_without_panic() {
     for (i, path) in files.iter().enumerate() {
         let bytes = std::fs::read(path).unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let h = replay_all(vec![migration(i, path.clone(), text)]);
+        let h = replay_all(vec![migration(i, path.clone(), text.clone())]);
         statements += h.migrations[0].up.statements.len();
+        lint_all(vec![migration(i, path.clone(), text)]);
     }
     println!("pg-regress: {} files, {statements} statements", files.len());
     assert!(statements > 10_000);
@@ -182,6 +197,12 @@ fn ten_thousand_mutated_fixtures_replay_without_panic() {
         // Replay the untouched file first so the mangled one meets a
         // populated schema: drops and renames then hit real objects.
         let base = String::from_utf8_lossy(&texts[j]).into_owned();
+        let mut mangled = migration(2, files[i].clone(), text.clone());
+        // Half the cases get the mangled text as their down script too.
+        if case % 2 == 0 {
+            mangled.down = Some(Script::whole(files[i].clone(), Arc::from(text.clone())));
+        }
+        lint_all(vec![migration(1, files[j].clone(), base.clone()), mangled]);
         let h = replay_all(vec![
             migration(1, files[j].clone(), base),
             migration(2, files[i].clone(), text),

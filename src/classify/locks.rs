@@ -141,14 +141,28 @@ impl Builder<'_> {
     /// each relation it reads is locked too, its one base table like the
     /// view itself (a write through an updatable view), several for reading.
     fn read_view(&mut self, oid: Oid, mode: LockMode) {
-        let Some(view) = self.replay.catalog.views.get(&oid) else {
-            return;
-        };
-        if view.materialized {
-            return;
+        // A worklist with the views already expanded: a model built from
+        // broken input may hold views that read each other.
+        let mut todo = vec![(oid, mode)];
+        let mut seen = vec![oid];
+        while let Some((oid, mode)) = todo.pop() {
+            let Some(view) = self.replay.catalog.views.get(&oid) else {
+                continue;
+            };
+            if view.materialized {
+                continue;
+            }
+            let reads = view.reads.clone();
+            let mode = if reads.len() == 1 { mode } else { AccessShare };
+            for r in reads {
+                self.lock_oid(r, mode);
+                self.lock_children(r, mode, true);
+                if !seen.contains(&r) {
+                    seen.push(r);
+                    todo.push((r, mode));
+                }
+            }
         }
-        let reads = view.reads.clone();
-        self.read_all(&reads, if reads.len() == 1 { mode } else { AccessShare });
     }
 
     fn read_all(&mut self, reads: &[Oid], mode: LockMode) {
@@ -229,20 +243,28 @@ impl Builder<'_> {
     /// keys that reference it (ACCESS EXCLUSIVE on their tables) and the
     /// views over it, and the views over those.
     fn drop_dependents(&mut self, oid: Oid) {
-        for t in self.referencing(oid, |_| true) {
-            self.lock_oid(t, AccessExclusive);
-        }
-        let views: Vec<Oid> = self
-            .replay
-            .catalog
-            .views
-            .values()
-            .filter(|v| v.reads.contains(&oid))
-            .map(|v| v.oid)
-            .collect();
-        for v in views {
-            self.lock_oid(v, AccessExclusive);
-            self.drop_dependents(v);
+        // A worklist, not recursion: a model built from broken input may
+        // hold views that read each other.
+        let mut seen = vec![oid];
+        let mut i = 0;
+        while i < seen.len() {
+            let current = seen[i];
+            i += 1;
+            for t in self.referencing(current, |_| true) {
+                self.lock_oid(t, AccessExclusive);
+            }
+            let views: Vec<Oid> = self
+                .replay
+                .catalog
+                .views
+                .values()
+                .filter(|v| v.reads.contains(&current) && !seen.contains(&v.oid))
+                .map(|v| v.oid)
+                .collect();
+            for v in views {
+                self.lock_oid(v, AccessExclusive);
+                seen.push(v);
+            }
         }
     }
 
@@ -1206,6 +1228,22 @@ mod tests {
         let h = hazards_of(&setup, "DROP SCHEMA empty");
         assert!(h.locks.is_empty());
         assert!(!h.data_loss);
+    }
+
+    #[test]
+    fn views_that_read_each_other_do_not_loop() {
+        // PostgreSQL refuses the cycle; the model, replaying broken input,
+        // may hold it all the same.
+        let setup = [
+            "CREATE TABLE t (a int);",
+            "CREATE VIEW v2 AS SELECT * FROM t;",
+            "CREATE VIEW v3 AS SELECT * FROM v2;",
+            "CREATE OR REPLACE VIEW v2 AS SELECT * FROM v3;",
+        ];
+        let h = hazards_of(&setup, "SELECT * FROM v3;");
+        assert!(!h.locks.is_empty());
+        let h = hazards_of(&setup, "DROP TABLE t CASCADE;");
+        assert!(!h.locks.is_empty());
     }
 
     #[test]
