@@ -238,3 +238,38 @@ fn generated_names_follow_postgresql() {
             .any(|i| i.name == public("t_lower_idx"))
     );
 }
+
+/// A run of drops reuses one dependency graph, each drop removing its
+/// objects from it: what an earlier drop removed no longer blocks a later
+/// one, and what it left still does.
+#[test]
+fn consecutive_drops_see_each_other() {
+    let h = replay(
+        "CREATE TABLE a (id int PRIMARY KEY);
+         CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
+         CREATE VIEW va AS SELECT id FROM a;
+         CREATE VIEW vb AS SELECT id FROM b;
+         DROP VIEW va;
+         DROP TABLE a;
+         DROP TABLE b;
+         ALTER TABLE b DROP COLUMN a_id;
+         DROP TABLE a;
+         DROP VIEW vb;
+         DROP TABLE b;",
+    );
+    let refused = findings(&h, "dependent-objects");
+    // DROP TABLE a: b's foreign key still depends on it. The first DROP
+    // TABLE b: vb still reads it. Nothing after.
+    assert_eq!(refused.len(), 2, "{refused:#?}");
+    assert!(
+        refused[0].message.contains("table public.a"),
+        "{}",
+        refused[0].message
+    );
+    assert!(
+        refused[1].message.contains("table public.b"),
+        "{}",
+        refused[1].message
+    );
+    assert!(h.catalog.tables.is_empty() && h.catalog.views.is_empty());
+}

@@ -13,6 +13,7 @@ use crate::model::catalog::{
 };
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{HashSet, VecDeque};
@@ -43,8 +44,11 @@ pub enum DepKind {
 }
 
 /// The dependency graph of one catalog.
+#[derive(Debug, Clone)]
 pub struct DependencyGraph {
-    graph: DiGraph<Node, DepKind>,
+    // Stable indices: dropped objects are removed in place, so a run of
+    // drops does not rebuild the graph of the whole schema each time.
+    graph: StableDiGraph<Node, DepKind>,
     index: HashMap<Node, NodeIndex>,
 }
 
@@ -90,11 +94,21 @@ pub struct DropSet {
 impl DependencyGraph {
     pub fn build(catalog: &Catalog) -> Self {
         let mut g = DependencyGraph {
-            graph: DiGraph::new(),
+            graph: StableDiGraph::default(),
             index: HashMap::default(),
         };
         g.add_catalog(catalog);
         g
+    }
+
+    /// Forgets objects that were removed from the catalog, with their
+    /// edges, so the graph stays that of the catalog after the removal.
+    pub fn remove(&mut self, nodes: &[Node]) {
+        for n in nodes {
+            if let Some(i) = self.index.remove(n) {
+                self.graph.remove_node(i);
+            }
+        }
     }
 
     fn node(&mut self, node: Node) -> NodeIndex {

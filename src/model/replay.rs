@@ -28,6 +28,11 @@ pub struct Replay {
     pub catalog: Catalog,
     search_path: Vec<String>,
     local_search_path: Option<Vec<String>>,
+    /// The dependency graph of `catalog`, kept across a run of drops (each
+    /// removes its nodes from it) and dropped by any other statement. Code
+    /// that replaces `catalog` does so on a fresh `Replay`, before any
+    /// `apply`, when there is no graph yet.
+    graph: Option<DependencyGraph>,
 }
 
 /// Per-statement working state: where we are and what happened.
@@ -79,6 +84,7 @@ impl Replay {
             catalog: Catalog::new(),
             search_path,
             local_search_path: None,
+            graph: None,
         }
     }
 
@@ -95,6 +101,9 @@ impl Replay {
 
     /// Applies one statement.
     pub fn apply(&mut self, stmt: &Stmt, location: &Location) -> Effect {
+        if !only_drops(stmt) {
+            self.graph = None;
+        }
         let mut ctx = Ctx {
             location,
             effect: Effect::default(),
@@ -551,7 +560,10 @@ impl Replay {
     /// Drops `root` and what goes with it, or refuses (RESTRICT with
     /// dependents) with a finding.
     fn drop_nodes(&mut self, root: Node, cascade: bool, ctx: &mut Ctx) {
-        let graph = DependencyGraph::build(&self.catalog);
+        let mut graph = match self.graph.take() {
+            Some(g) => g,
+            None => DependencyGraph::build(&self.catalog),
+        };
         let set = graph.drop_set(&root);
         if !cascade && !set.dependents.is_empty() {
             let names: Vec<String> = set.dependents.iter().map(|n| self.describe(n)).collect();
@@ -564,11 +576,14 @@ impl Replay {
                     names.join(", ")
                 ),
             );
+            self.graph = Some(graph);
             return;
         }
         let mut all = set.owned;
         all.extend(set.dependents);
         self.remove_nodes(&all, ctx);
+        graph.remove(&all);
+        self.graph = Some(graph);
     }
 
     /// A node in words, for messages.
@@ -855,6 +870,29 @@ impl Replay {
 }
 
 /// Parses the value of `SET search_path` (`a, "B", public`).
+/// Whether a statement changes the catalog only by dropping objects, so
+/// the dependency graph can follow it by removing their nodes.
+fn only_drops(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::DropTable { .. }
+        | Stmt::DropIndex { .. }
+        | Stmt::DropView { .. }
+        | Stmt::DropSequence { .. }
+        | Stmt::DropType { .. }
+        | Stmt::DropFunction { .. }
+        | Stmt::DropTrigger { .. }
+        | Stmt::DropExtension { .. }
+        | Stmt::DropSchema { .. } => true,
+        Stmt::AlterTable(at) => at.ops.iter().all(|op| {
+            matches!(
+                op,
+                ir::AlterTableOp::DropColumn { .. } | ir::AlterTableOp::DropConstraint { .. }
+            )
+        }),
+        _ => false,
+    }
+}
+
 fn parse_search_path(value: &str) -> Vec<String> {
     value
         .split(',')
