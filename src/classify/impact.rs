@@ -129,7 +129,14 @@ fn reach(graph: &DependencyGraph, replay: &Replay, node: &Node, word: &str) -> V
         })
         .collect();
     for f in replay.catalog.functions.values() {
-        if f.body.as_deref().is_some_and(|b| names_word(b, word)) {
+        // A column name alone ("id", "name") is in many bodies; a body
+        // that names the column and its table is far likelier to use it.
+        let table_word = match node {
+            Node::Column(t, _) => replay.catalog.relation_name(*t).map(|n| n.name.as_str()),
+            _ => None,
+        };
+        let names = |b: &str| names_word(b, word) && table_word.is_none_or(|t| names_word(b, t));
+        if f.body.as_deref().is_some_and(names) {
             out.push(Impact {
                 object: format!("function {}", f.key),
                 via: ImpactVia::BodyText,

@@ -691,6 +691,40 @@ mod tests {
     }
 
     #[test]
+    fn a_body_must_name_the_table_too() {
+        let (catalog, _) = crate::history::replay_sql(
+            "x.sql",
+            "CREATE TABLE users (id bigint, email text);
+             CREATE TABLE orders (id bigint);
+             CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ UPDATE orders SET id = 1 $$;
+             CREATE FUNCTION g() RETURNS bigint LANGUAGE sql AS $$ SELECT id FROM users $$;",
+        );
+        let mut replay = Replay::new(vec!["public".to_owned()]);
+        replay.catalog = catalog;
+        let sql = "ALTER TABLE users DROP COLUMN id;";
+        let script = crate::source::Script::whole("y.sql".into(), std::sync::Arc::from(sql));
+        let parsed = crate::sql::parse_script(&script);
+        let classifier = Classifier::new(15, true);
+        let crate::sql::StatementKind::Parsed(stmt) = &parsed.statements[0].kind else {
+            return;
+        };
+        let before = classifier.before(stmt, &replay);
+        let impact: Vec<String> = before
+            .impact
+            .iter()
+            .flat_map(|(_, i)| i.iter().map(|i| i.object.clone()))
+            .collect();
+        assert!(
+            impact.iter().any(|i| i.starts_with("function public.g")),
+            "{impact:?}"
+        );
+        assert!(
+            !impact.iter().any(|i| i.starts_with("function public.f")),
+            "{impact:?}"
+        );
+    }
+
+    #[test]
     fn lock_modes_parse_every_spelling() {
         for m in [
             LockMode::AccessShare,
