@@ -2,11 +2,11 @@
 //! branch added or changed since it left REF, against the whole history,
 //! and reports only those.
 
-use super::lint::{OutputArgs, print_result};
-use super::{Cli, SourceArgs, settings_from};
+use super::lint::{HistoryArgs, OutputArgs, print_result};
+use super::{Cli, settings_from};
 use crate::lint::{self, LintOptions, LintResult, Selection};
 use crate::report::Format;
-use crate::source::{self, Layout, git};
+use crate::source::{self, git};
 use anyhow::Result;
 use clap::Args;
 use std::collections::HashMap;
@@ -21,37 +21,18 @@ pub struct CheckArgs {
     /// checked, committed or not.
     #[arg(long, value_name = "REF")]
     pub base: String,
-    /// The migrations directory (default: `migrations` from turquoise.toml,
-    /// or ./migrations).
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Force a layout instead of detecting it.
-    #[arg(long, value_name = "NAME", value_parser = super::parse_layout)]
-    pub layout: Option<Layout>,
-    /// Schemas for unqualified names, comma separated (default: public).
-    #[arg(long, value_name = "SCHEMAS")]
-    pub search_path: Option<String>,
-    /// Target PostgreSQL major version (default: pg_version from
-    /// turquoise.toml, else the oldest supported major).
-    #[arg(long, value_name = "MAJOR", value_parser = super::parse_pg_version)]
-    pub pg_version: Option<u32>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-impl CheckArgs {
-    fn source(&self) -> SourceArgs {
-        SourceArgs {
-            dir: self.dir.clone(),
-            layout: self.layout,
-            search_path: self.search_path.clone(),
-            pg_version: self.pg_version,
-        }
-    }
-}
-
 pub fn run_check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
-    let s = settings_from(cli.config.as_deref(), &args.source(), args.dir.clone())?;
+    let s = settings_from(
+        cli.config.as_deref(),
+        &args.history.source(),
+        args.history.dir.clone(),
+    )?;
     let discovery = source::discover(&s.dir, s.layout)?;
     let changes = git::changed_since(&s.dir, &args.base)?;
     let short = &changes.merge_base[..changes.merge_base.len().min(12)];

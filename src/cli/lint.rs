@@ -49,13 +49,22 @@ pub struct LintArgs {
     /// input. A file inside the migrations folder is linted against the
     /// whole history before it; other files are linted on their own.
     pub paths: Vec<PathBuf>,
+    /// Report only on migrations after this version.
+    #[arg(long, value_name = "VERSION")]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How to find and replay the history: the flags `lint` and `check` share.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
     /// The migrations directory (default: `migrations` from turquoise.toml,
     /// or ./migrations).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Report only on migrations after this version.
-    #[arg(long, value_name = "VERSION")]
-    pub since: Option<String>,
     /// Force a layout instead of detecting it.
     #[arg(long, value_name = "NAME", value_parser = super::parse_layout)]
     pub layout: Option<Layout>,
@@ -66,12 +75,10 @@ pub struct LintArgs {
     /// turquoise.toml, else the oldest supported major).
     #[arg(long, value_name = "MAJOR", value_parser = super::parse_pg_version)]
     pub pg_version: Option<u32>,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
-impl LintArgs {
-    fn source(&self) -> SourceArgs {
+impl HistoryArgs {
+    pub fn source(&self) -> SourceArgs {
         SourceArgs {
             dir: self.dir.clone(),
             layout: self.layout,
@@ -83,7 +90,11 @@ impl LintArgs {
 
 pub fn run_lint(cli: &Cli, args: &LintArgs) -> Result<ExitCode> {
     let (discovery, selection, base) = inputs(cli, args)?;
-    let s = settings_from(cli.config.as_deref(), &args.source(), Some(base.clone()))?;
+    let s = settings_from(
+        cli.config.as_deref(),
+        &args.history.source(),
+        Some(base.clone()),
+    )?;
     let options = LintOptions {
         history: crate::history::Options {
             layout: s.layout,
@@ -130,10 +141,14 @@ pub fn print_result(result: &LintResult, base: &Path, output: &OutputArgs) -> Re
 /// What to replay, what to report on, and the folder paths are shown
 /// relative to.
 fn inputs(cli: &Cli, args: &LintArgs) -> Result<(Discovery, Selection, PathBuf)> {
-    let configured = settings_from(cli.config.as_deref(), &args.source(), args.dir.clone())
-        .ok()
-        .map(|s| s.dir);
-    let layout = args.layout;
+    let configured = settings_from(
+        cli.config.as_deref(),
+        &args.history.source(),
+        args.history.dir.clone(),
+    )
+    .ok()
+    .map(|s| s.dir);
+    let layout = args.history.layout;
     // Standard input, and files outside any migrations folder: on their own.
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.paths.len() > 1 {
@@ -156,7 +171,7 @@ fn inputs(cli: &Cli, args: &LintArgs) -> Result<(Discovery, Selection, PathBuf)>
                 super::config::FILE_NAME
             ));
         }
-        ([one], _) if one.is_dir() && args.dir.is_none() => {
+        ([one], _) if one.is_dir() && args.history.dir.is_none() => {
             return Ok((discover(one, layout)?, since(args), one.clone()));
         }
         (_, d) => d.clone(),
