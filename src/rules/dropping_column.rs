@@ -22,7 +22,7 @@
 //! - <https://www.postgresql.org/docs/current/sql-altertable.html>
 //! - strong_migrations: "Removing a column"
 
-use super::{Check, Rule, StatementInput, Violation};
+use super::{Check, Rule, StatementInput, Violation, also_affects};
 use crate::diagnostic::Severity;
 use crate::model::{Action, ObjectRef};
 
@@ -43,12 +43,7 @@ fn check(input: &StatementInput) -> Vec<Violation> {
                 if input.classification.on_existing(table)
                     && !input.context.is_new_column(input.replay, table, column) =>
             {
-                let impact = ch.impact.iter().map(ToString::to_string).collect::<Vec<_>>();
-                let reach = if impact.is_empty() {
-                    String::new()
-                } else {
-                    format!("; it also affects {}", impact.join(", "))
-                };
+                let reach = also_affects(&ch.impact);
                 Some(
                     Violation::new(format!(
                         "dropping column {column} of {table} breaks the running code that still reads or writes it, and its data cannot be restored{reach}"

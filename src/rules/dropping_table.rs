@@ -21,7 +21,7 @@
 //! - <https://www.postgresql.org/docs/current/sql-droptable.html>
 //! - squawk: `ban-drop-table`; Atlas: `DS102`
 
-use super::{Check, Rule, StatementInput, Violation};
+use super::{Check, Rule, StatementInput, Violation, also_affects};
 use crate::diagnostic::Severity;
 use crate::model::{Action, ObjectRef};
 
@@ -39,12 +39,7 @@ fn check(input: &StatementInput) -> Vec<Violation> {
         .filter(|ch| ch.change.action == Action::Drop)
         .filter_map(|ch| match &ch.change.object {
             ObjectRef::Table { name } if c.on_existing(name) => {
-                let impact: Vec<String> = ch.impact.iter().map(ToString::to_string).collect();
-                let reach = if impact.is_empty() {
-                    String::new()
-                } else {
-                    format!("; it also affects {}", impact.join(", "))
-                };
+                let reach = also_affects(&ch.impact);
                 Some(
                     Violation::new(format!(
                         "dropping table {name} breaks the running code that still queries it and deletes its rows for good{reach}"

@@ -276,6 +276,16 @@ pub static RULES: &[&Rule] = &[
     &varchar_length_limit::RULE,
 ];
 
+/// `; it also affects view public.v, index public.i`, or nothing.
+pub fn also_affects(impact: &[crate::classify::Impact]) -> String {
+    if impact.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<String> = impact.iter().map(ToString::to_string).collect();
+        format!("; it also affects {}", items.join(", "))
+    }
+}
+
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
