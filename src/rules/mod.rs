@@ -286,6 +286,21 @@ pub fn also_affects(impact: &[crate::classify::Impact]) -> String {
     }
 }
 
+/// `; function public.f() still names it`: the bodies that spell an
+/// object's old name (views follow a rename; bodies do not), or nothing.
+pub fn still_named_by(impact: &[crate::classify::Impact]) -> String {
+    let bodies: Vec<String> = impact
+        .iter()
+        .filter(|i| i.via == crate::classify::ImpactVia::BodyText)
+        .map(|i| i.object.clone())
+        .collect();
+    match bodies.len() {
+        0 => String::new(),
+        1 => format!("; {} still names it", listing(&bodies)),
+        _ => format!("; {} still name it", listing(&bodies)),
+    }
+}
+
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)

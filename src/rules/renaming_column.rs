@@ -29,8 +29,7 @@
 //! - <https://www.postgresql.org/docs/current/sql-altertable.html>
 //! - squawk: `renaming-column`; strong_migrations: "Renaming a column"
 
-use super::{Check, Rule, StatementInput, Violation, listing, type_text};
-use crate::classify::ImpactVia;
+use super::{Check, Rule, StatementInput, Violation, still_named_by, type_text};
 use crate::diagnostic::Severity;
 use crate::model::{Action, ObjectRef, State};
 
@@ -54,21 +53,7 @@ fn check(input: &StatementInput) -> Vec<Violation> {
                 let new = &after.name;
                 // Views hold the column by number and keep working; bodies
                 // that spell the old name do not.
-                let bodies: Vec<String> = ch
-                    .impact
-                    .iter()
-                    .filter(|i| i.via == ImpactVia::BodyText)
-                    .map(|i| i.object.clone())
-                    .collect();
-                let reach = if bodies.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                    "; {} still {} it",
-                    listing(&bodies),
-                    if bodies.len() == 1 { "names" } else { "name" }
-                )
-                };
+                let reach = still_named_by(&ch.impact);
                 let ty = type_text(&after.data_type);
                 Some(
                     Violation::new(format!(

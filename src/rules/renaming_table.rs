@@ -31,8 +31,7 @@
 //! - <https://www.postgresql.org/docs/current/sql-createview.html#SQL-CREATEVIEW-UPDATABLE-VIEWS>
 //! - squawk: `renaming-table`; strong_migrations: "Renaming a table"
 
-use super::{Check, MigrationInput, Rule, Violation, listing};
-use crate::classify::ImpactVia;
+use super::{Check, MigrationInput, Rule, Violation, still_named_by};
 use crate::diagnostic::Severity;
 use crate::model::{Action, ObjectRef, State};
 
@@ -61,21 +60,7 @@ fn check(input: &MigrationInput) -> Vec<Violation> {
             if !c.on_existing(old) || input.after.relation(old).is_some() {
                 continue;
             }
-            let bodies: Vec<String> = ch
-                .impact
-                .iter()
-                .filter(|i| i.via == ImpactVia::BodyText)
-                .map(|i| i.object.clone())
-                .collect();
-            let reach = if bodies.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} still {} it",
-                    listing(&bodies),
-                    if bodies.len() == 1 { "names" } else { "name" }
-                )
-            };
+            let reach = still_named_by(&ch.impact);
             out.push(
                 Violation::new(format!(
                     "renaming table {old} to {new} breaks the running code that still queries {old}{reach}"
