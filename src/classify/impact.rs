@@ -87,14 +87,16 @@ pub(super) fn before(stmt: &Stmt, replay: &Replay) -> Vec<(String, Vec<Impact>)>
     if targets.is_empty() {
         return Vec::new();
     }
-    let graph = DependencyGraph::build(&replay.catalog);
-    targets
-        .into_iter()
-        .map(|(object, node, word)| {
-            let key = object.to_string();
-            (key, reach(&graph, replay, &node, &word))
-        })
-        .collect()
+    // The replay's own graph: a DROP that follows reuses it.
+    replay.with_graph(|graph| {
+        targets
+            .into_iter()
+            .map(|(object, node, word)| {
+                let key = object.to_string();
+                (key, reach(graph, replay, &node, &word))
+            })
+            .collect()
+    })
 }
 
 fn table_target(oid: Oid, replay: &Replay) -> (ObjectRef, Node, String) {

@@ -32,7 +32,9 @@ pub struct Replay {
     /// removes its nodes from it) and dropped by any other statement. Code
     /// that replaces `catalog` does so on a fresh `Replay`, before any
     /// `apply`, when there is no graph yet.
-    graph: Option<DependencyGraph>,
+    /// In a `RefCell` so readers (the classifier's impact) can build it
+    /// for the drop that follows to reuse.
+    graph: std::cell::RefCell<Option<DependencyGraph>>,
 }
 
 /// Per-statement working state: where we are and what happened.
@@ -84,7 +86,7 @@ impl Replay {
             catalog: Catalog::new(),
             search_path,
             local_search_path: None,
-            graph: None,
+            graph: std::cell::RefCell::new(None),
         }
     }
 
@@ -102,7 +104,7 @@ impl Replay {
     /// Applies one statement.
     pub fn apply(&mut self, stmt: &Stmt, location: &Location) -> Effect {
         if !only_drops(stmt) {
-            self.graph = None;
+            *self.graph.get_mut() = None;
         }
         let mut ctx = Ctx {
             location,
@@ -157,6 +159,15 @@ impl Replay {
                 v
             }
         }
+    }
+
+    /// Runs `f` on the dependency graph of the current catalog, building it
+    /// only when no statement since the last build has changed more than
+    /// drops (which keep it up to date).
+    pub fn with_graph<R>(&self, f: impl FnOnce(&DependencyGraph) -> R) -> R {
+        let mut cached = self.graph.borrow_mut();
+        let graph = cached.get_or_insert_with(|| DependencyGraph::build(&self.catalog));
+        f(graph)
     }
 
     /// The relation `name` means under the current search_path.
@@ -560,7 +571,7 @@ impl Replay {
     /// Drops `root` and what goes with it, or refuses (RESTRICT with
     /// dependents) with a finding.
     fn drop_nodes(&mut self, root: Node, cascade: bool, ctx: &mut Ctx) {
-        let mut graph = match self.graph.take() {
+        let mut graph = match self.graph.get_mut().take() {
             Some(g) => g,
             None => DependencyGraph::build(&self.catalog),
         };
@@ -576,14 +587,14 @@ impl Replay {
                     names.join(", ")
                 ),
             );
-            self.graph = Some(graph);
+            *self.graph.get_mut() = Some(graph);
             return;
         }
         let mut all = set.owned;
         all.extend(set.dependents);
         self.remove_nodes(&all, ctx);
         graph.remove(&all);
-        self.graph = Some(graph);
+        *self.graph.get_mut() = Some(graph);
     }
 
     /// A node in words, for messages.
