@@ -196,6 +196,24 @@ pub struct MigrationInput<'a> {
     pub pg_version: u32,
 }
 
+impl MigrationInput<'_> {
+    /// Which transaction each statement runs in, as a number per statement:
+    /// a new one at each statement outside a transaction block (autocommit,
+    /// or a BEGIN).
+    pub fn transactions(&self) -> Vec<usize> {
+        let mut id = 0usize;
+        self.statements
+            .iter()
+            .map(|r| {
+                if !r.in_transaction {
+                    id += 1;
+                }
+                id
+            })
+            .collect()
+    }
+}
+
 /// What a rule reports: a message that says what happens, help that says
 /// what to write instead, and where, when not the whole statement.
 #[derive(Debug, Clone, PartialEq)]

@@ -45,16 +45,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(input: &MigrationInput) -> Vec<Violation> {
-    // Which transaction each statement runs in: a new one at each
-    // statement outside a transaction block (autocommit, or a BEGIN).
-    let mut tx = Vec::with_capacity(input.statements.len());
-    let mut id = 0usize;
-    for r in input.statements {
-        if !r.in_transaction {
-            id += 1;
-        }
-        tx.push(id);
-    }
+    let tx = input.transactions();
     // Runs of combinable ALTER TABLEs per table, broken by any other
     // statement that locks the table.
     let mut open: Vec<(ObjectName, Vec<usize>)> = Vec::new();
