@@ -9,8 +9,10 @@
 
 use crate::sql::ir::{FkAction, QualifiedName, SqlExpr, TypeName, quote_ident};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 /// The schema of the session's temporary objects.
 pub const TEMP_SCHEMA: &str = "pg_temp";
@@ -361,21 +363,151 @@ pub struct Function {
     pub comment: Option<String>,
 }
 
+/// The objects of one kind, by key, in key order.
+///
+/// Each object sits behind an `Arc`: a copy of the catalog (the schema
+/// before a migration, a replay of its down on the side) copies pointers,
+/// and changing an object through [`Objects::get_mut`] copies that object
+/// only, when another catalog still shares it. Two catalogs that grew from
+/// one copy hold the very same object where neither changed it, which
+/// [`Objects::same`] tells in one comparison: catalog comparisons and the
+/// dependency graph skip such objects without looking inside.
+#[derive(Debug)]
+pub struct Objects<K, V>(BTreeMap<K, Arc<V>>);
+
+impl<K, V> Default for Objects<K, V> {
+    fn default() -> Self {
+        Objects(BTreeMap::new())
+    }
+}
+
+impl<K: Clone, V> Clone for Objects<K, V> {
+    fn clone(&self) -> Self {
+        Objects(self.0.clone())
+    }
+}
+
+impl<K: Ord, V: Clone> Objects<K, V> {
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get(key).map(|v| &**v)
+    }
+
+    /// The object, to change: copied first when another catalog shares it.
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.get_mut(key).map(Arc::make_mut)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(key)
+    }
+
+    pub fn insert(&mut self, key: K, value: V) {
+        self.0.insert(key, Arc::new(value));
+    }
+
+    /// Takes the object out (a copy of it when another catalog shares it).
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(key).map(Arc::unwrap_or_clone)
+    }
+
+    /// Changes the objects `wants` picks, copying only those when shared:
+    /// the way to follow a rename into every object that names it.
+    pub fn update_where(&mut self, wants: impl Fn(&V) -> bool, mut change: impl FnMut(&mut V)) {
+        for v in self.0.values_mut() {
+            if wants(v) {
+                change(Arc::make_mut(v));
+            }
+        }
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        self.0.retain(|k, v| keep(k, v));
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + Clone {
+        self.0.keys()
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + Clone {
+        self.0.values().map(|v| &**v)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + Clone {
+        self.0.iter().map(|(k, v)| (k, &**v))
+    }
+
+    /// Whether `other` holds the very object this map holds under `key`
+    /// (both grew from one copy and neither changed it since).
+    pub fn same<Q: Ord + ?Sized>(&self, key: &Q, other: &Self) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        matches!((self.0.get(key), other.0.get(key)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+    }
+
+    /// Whether `other` holds an equal object under `key`: the same one
+    /// ([`Objects::same`], without looking inside), or one equal field by
+    /// field.
+    pub fn equal_at<Q: Ord + ?Sized>(&self, key: &Q, other: &Self) -> bool
+    where
+        K: Borrow<Q>,
+        V: PartialEq,
+    {
+        match (self.0.get(key), other.0.get(key)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => false,
+        }
+    }
+
+    /// The entries as shared pointers, for a snapshot that notices later
+    /// changes by pointer.
+    pub fn shared(&self) -> impl Iterator<Item = (&K, &Arc<V>)> {
+        self.0.iter()
+    }
+}
+
+impl<K: Serialize, V: Serialize> Serialize for Objects<K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, &**v)))
+    }
+}
+
 /// The whole schema model.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Catalog {
-    pub schemas: BTreeMap<String, Schema>,
-    pub extensions: BTreeMap<String, Extension>,
-    pub tables: BTreeMap<Oid, Table>,
-    pub views: BTreeMap<Oid, View>,
-    pub sequences: BTreeMap<Oid, Sequence>,
-    pub indexes: BTreeMap<Oid, Index>,
-    pub types: BTreeMap<ObjectName, UserType>,
-    pub functions: BTreeMap<FunctionKey, Function>,
+    pub schemas: Objects<String, Schema>,
+    pub extensions: Objects<String, Extension>,
+    pub tables: Objects<Oid, Table>,
+    pub views: Objects<Oid, View>,
+    pub sequences: Objects<Oid, Sequence>,
+    pub indexes: Objects<Oid, Index>,
+    pub types: Objects<ObjectName, UserType>,
+    pub functions: Objects<FunctionKey, Function>,
     /// pg_class's namespace: relation names (tables, views, sequences,
-    /// indexes) per schema. Kept in step with the maps above.
+    /// indexes) per schema. Kept in step with the maps above; shared between
+    /// copies until one of them binds or unbinds a name.
     #[serde(skip)]
-    relation_names: HashMap<ObjectName, (RelKind, Oid)>,
+    relation_names: Arc<HashMap<ObjectName, (RelKind, Oid)>>,
     #[serde(skip)]
     next_oid: Oid,
 }
@@ -438,7 +570,7 @@ impl Catalog {
             .retain(|_, i| tables.contains_key(&i.table) || views.contains_key(&i.table));
         c.types.retain(|n, _| !temp(n));
         c.functions.retain(|k, _| !temp(&k.name));
-        c.relation_names.retain(|n, _| !temp(n));
+        Arc::make_mut(&mut c.relation_names).retain(|n, _| !temp(n));
         c.schemas.remove(TEMP_SCHEMA);
         c
     }
@@ -467,11 +599,11 @@ impl Catalog {
 
     /// Registers `name` in the relation name space.
     pub fn bind_name(&mut self, name: ObjectName, kind: RelKind, oid: Oid) {
-        self.relation_names.insert(name, (kind, oid));
+        Arc::make_mut(&mut self.relation_names).insert(name, (kind, oid));
     }
 
     pub fn unbind_name(&mut self, name: &ObjectName) {
-        self.relation_names.remove(name);
+        Arc::make_mut(&mut self.relation_names).remove(name);
     }
 
     /// Renames a relation of any kind, keeping the name space in step.
@@ -479,7 +611,7 @@ impl Catalog {
         let Some(old) = self.relation_name(oid).cloned() else {
             return;
         };
-        let Some(entry) = self.relation_names.remove(&old) else {
+        let Some(entry) = Arc::make_mut(&mut self.relation_names).remove(&old) else {
             return;
         };
         if let Some(t) = self.tables.get_mut(&oid) {
@@ -491,7 +623,7 @@ impl Catalog {
         } else if let Some(i) = self.indexes.get_mut(&oid) {
             i.name = new_name.clone();
         }
-        self.relation_names.insert(new_name, entry);
+        Arc::make_mut(&mut self.relation_names).insert(new_name, entry);
     }
 
     /// The table or materialized view `oid` as something with columns, for

@@ -161,7 +161,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             .map_or_else(|| "?".to_owned(), ToString::to_string)
     };
     for s in c.schemas.values() {
-        if temp(&s.name) || other.is_some_and(|o| o.schemas.get(&s.name) == Some(s)) {
+        if temp(&s.name) || other.is_some_and(|o| o.schemas.equal_at(&s.name, &c.schemas)) {
             continue;
         }
         m.insert(
@@ -170,7 +170,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         );
     }
     for e in c.extensions.values() {
-        if other.is_some_and(|o| o.extensions.get(&e.name) == Some(e)) {
+        if other.is_some_and(|o| o.extensions.equal_at(&e.name, &c.extensions)) {
             continue;
         }
         m.insert(
@@ -186,14 +186,16 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         );
     }
     for t in c.types.values() {
-        if temp(&t.name.schema) || other.is_some_and(|o| o.types.get(&t.name) == Some(t)) {
+        if temp(&t.name.schema) || other.is_some_and(|o| o.types.equal_at(&t.name, &c.types)) {
             continue;
         }
         let kind = serde_json::to_string(&t.kind).unwrap_or_default();
         m.insert(format!("type {}", t.name), with_comment(kind, &t.comment));
     }
     for f in c.functions.values() {
-        if temp(&f.key.name.schema) || other.is_some_and(|o| o.functions.get(&f.key) == Some(f)) {
+        if temp(&f.key.name.schema)
+            || other.is_some_and(|o| o.functions.equal_at(&f.key, &c.functions))
+        {
             continue;
         }
         m.insert(
@@ -202,7 +204,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         );
     }
     for s in c.sequences.values().filter(|s| !s.identity) {
-        if temp(&s.name.schema) || other.is_some_and(|o| o.sequences.get(&s.oid) == Some(s)) {
+        if temp(&s.name.schema) || other.is_some_and(|o| o.sequences.equal_at(&s.oid, &c.sequences))
+        {
             continue;
         }
         let owned = s
@@ -222,7 +225,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         );
     }
     for t in c.tables.values() {
-        if temp(&t.name.schema) || other.is_some_and(|o| o.tables.get(&t.oid) == Some(t)) {
+        if temp(&t.name.schema) || other.is_some_and(|o| o.tables.equal_at(&t.oid, &c.tables)) {
             continue;
         }
         let mut desc = match &t.kind {
@@ -267,7 +270,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         }
     }
     for i in c.indexes.values().filter(|i| i.constraint.is_none()) {
-        if temp(&i.name.schema) || other.is_some_and(|o| o.indexes.get(&i.oid) == Some(i)) {
+        if temp(&i.name.schema) || other.is_some_and(|o| o.indexes.equal_at(&i.oid, &c.indexes)) {
             continue;
         }
         m.insert(
@@ -276,7 +279,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         );
     }
     for v in c.views.values() {
-        if temp(&v.name.schema) || other.is_some_and(|o| o.views.get(&v.oid) == Some(v)) {
+        if temp(&v.name.schema) || other.is_some_and(|o| o.views.equal_at(&v.oid, &c.views)) {
             continue;
         }
         let kind = if v.materialized {

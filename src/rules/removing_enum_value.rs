@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
 
 fn check(input: &MigrationInput) -> Vec<Violation> {
     let mut out = Vec::new();
-    for (name, before) in &input.before.types {
+    for (name, before) in input.before.types.iter() {
         let TypeKind::Enum { values: had } = &before.kind else {
             continue;
         };

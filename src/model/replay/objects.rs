@@ -643,13 +643,24 @@ impl Replay {
                 ty.name = new.name.clone();
             }
         };
-        for tb in self.catalog.tables.values_mut() {
-            for c in &mut tb.columns {
-                follow(&mut c.data_type);
-            }
-        }
-        for ut in self.catalog.types.values_mut() {
-            match &mut ut.kind {
+        let named =
+            |ty: &TypeName| ty.schema.as_deref() == Some(&old.schema) && ty.name == old.name;
+        self.catalog.tables.update_where(
+            |tb| tb.columns.iter().any(|c| named(&c.data_type)),
+            |tb| {
+                for c in &mut tb.columns {
+                    follow(&mut c.data_type);
+                }
+            },
+        );
+        self.catalog.types.update_where(
+            |ut| match &ut.kind {
+                TypeKind::Composite { attributes } => attributes.iter().any(|(_, ty)| named(ty)),
+                TypeKind::Domain { base, .. } => named(base),
+                TypeKind::Range { subtype } => named(subtype),
+                _ => false,
+            },
+            |ut| match &mut ut.kind {
                 TypeKind::Composite { attributes } => {
                     for (_, ty) in attributes {
                         follow(ty);
@@ -658,8 +669,8 @@ impl Replay {
                 TypeKind::Domain { base, .. } => follow(base),
                 TypeKind::Range { subtype } => follow(subtype),
                 _ => {}
-            }
-        }
+            },
+        );
         ctx.change(
             Action::Rename,
             ObjectRef::Type { name: old },
@@ -842,13 +853,16 @@ impl Replay {
         f.key = new_key.clone();
         self.catalog.functions.insert(new_key, f.clone());
         // Triggers hold their function by oid.
-        for t in self.catalog.tables.values_mut() {
-            for tr in &mut t.triggers {
-                if tr.function == key.name {
-                    tr.function = new_name.clone();
+        self.catalog.tables.update_where(
+            |t| t.triggers.iter().any(|tr| tr.function == key.name),
+            |t| {
+                for tr in &mut t.triggers {
+                    if tr.function == key.name {
+                        tr.function = new_name.clone();
+                    }
                 }
-            }
-        }
+            },
+        );
         ctx.change(
             Action::Rename,
             ObjectRef::Function { key },

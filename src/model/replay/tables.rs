@@ -831,11 +831,10 @@ impl Replay {
         self.catalog.rename_relation(oid, new.clone());
         // Views keep reading the renamed relation (PostgreSQL holds them by
         // oid); their text must follow.
-        for v in self.catalog.views.values_mut() {
-            if v.reads.contains(&oid) {
-                v.query = rename_identifier(&v.query, &old.name, new_name);
-            }
-        }
+        self.catalog.views.update_where(
+            |v| v.reads.contains(&oid),
+            |v| v.query = rename_identifier(&v.query, &old.name, new_name),
+        );
         if self.catalog.sequences.contains_key(&oid) {
             self.retarget_nextval(&old, &new);
         }
@@ -870,16 +869,19 @@ impl Replay {
     /// every default that calls it.
     fn retarget_nextval(&mut self, old: &ObjectName, new: &ObjectName) {
         let new_default = nextval_default(new);
-        for t in self.catalog.tables.values_mut() {
-            for c in &mut t.columns {
-                if c.default
-                    .as_ref()
-                    .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, old))
-                {
+        let uses = |c: &Column| {
+            c.default
+                .as_ref()
+                .is_some_and(|d| crate::graph::default_uses_sequence(&d.sql, old))
+        };
+        self.catalog.tables.update_where(
+            |t| t.columns.iter().any(uses),
+            |t| {
+                for c in t.columns.iter_mut().filter(|c| uses(c)) {
                     c.default = Some(new_default.clone());
                 }
-            }
-        }
+            },
+        );
     }
 
     fn relation_state(&self, oid: Oid) -> Option<State> {
@@ -1416,18 +1418,22 @@ impl Replay {
                 rename_in(w, name, new_name);
             }
         }
-        for i in self.catalog.indexes.values_mut().filter(|i| i.table == oid) {
-            for k in &mut i.keys {
-                if let Some(e) = &mut k.expr {
-                    rename_in(e, name, new_name);
+        self.catalog.indexes.update_where(
+            |i| i.table == oid,
+            |i| {
+                for k in &mut i.keys {
+                    if let Some(e) = &mut k.expr {
+                        rename_in(e, name, new_name);
+                    }
                 }
-            }
-            if let Some(p) = &mut i.predicate {
-                rename_in(p, name, new_name);
-            }
-        }
-        for v in self.catalog.views.values_mut() {
-            if v.read_columns.contains(&(oid, before.attnum)) {
+                if let Some(p) = &mut i.predicate {
+                    rename_in(p, name, new_name);
+                }
+            },
+        );
+        self.catalog.views.update_where(
+            |v| v.read_columns.contains(&(oid, before.attnum)),
+            |v| {
                 // The view keeps its output column names (PostgreSQL holds
                 // the column by number): pin them before rewriting.
                 if v.columns.is_empty()
@@ -1436,8 +1442,8 @@ impl Replay {
                     v.columns = out.clone();
                 }
                 v.query = rename_identifier(&v.query, name, new_name);
-            }
-        }
+            },
+        );
         ctx.change(
             Action::Rename,
             ObjectRef::Column {
