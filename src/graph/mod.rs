@@ -8,15 +8,20 @@
 //! tables, columns of a dropped type). The graph is built from a catalog and
 //! never changes it.
 
+mod edges;
+
 use crate::model::catalog::{
-    AttNum, Catalog, ConstraintDef, FunctionKey, ObjectName, Oid, RelKind, TypeKind,
+    AttNum, Catalog, Extension, Function, FunctionKey, Index, ObjectName, Objects, Oid, Schema,
+    Sequence, Stamp, Table, UserType, View,
 };
+use edges::{Edges, Read, Unit};
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::stable_graph::StableDiGraph;
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// A schema object, as a node of the graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,13 +48,63 @@ pub enum DepKind {
     Normal,
 }
 
-/// The dependency graph of one catalog.
-#[derive(Debug, Clone)]
+/// The dependency graph of a catalog, kept up to date with it.
+///
+/// [`DependencyGraph::sync`] brings the graph in step with a catalog by
+/// working out again only what changed since the last sync: the objects
+/// the catalog no longer shares with the graph's snapshot (found by pointer,
+/// see [`Objects`]), and the objects whose edges were read from them. A
+/// graph can follow any catalog: the replay of a down script on a copy of
+/// the schema syncs the graph to the copy, and the replay it came from
+/// syncs it back, each time at the cost of the difference.
+#[derive(Debug, Clone, Default)]
 pub struct DependencyGraph {
-    // Stable indices: dropped objects are removed in place, so a run of
-    // drops does not rebuild the graph of the whole schema each time.
     graph: StableDiGraph<Node, DepKind>,
     index: HashMap<Node, NodeIndex>,
+    /// Each object's edges, and what they were read from.
+    units: HashMap<Unit, Contribution>,
+    /// The objects whose edges were read from a given object.
+    readers: HashMap<Read, Vec<Unit>>,
+    /// The objects as of the last sync.
+    seen: Snapshot,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Contribution {
+    edges: Vec<EdgeIndex>,
+    reads: Vec<Read>,
+}
+
+/// The catalog's objects as the graph last saw them: pointers shared with
+/// the catalog, so any change there shows as a different pointer.
+#[derive(Debug, Clone, Default)]
+struct Snapshot {
+    schemas: Seen<String, Schema>,
+    extensions: Seen<String, Extension>,
+    types: Seen<ObjectName, UserType>,
+    functions: Seen<FunctionKey, Function>,
+    sequences: Seen<Oid, Sequence>,
+    tables: Seen<Oid, Table>,
+    indexes: Seen<Oid, Index>,
+    views: Seen<Oid, View>,
+}
+
+/// One kind of object as last seen, and the stamp of the map it was seen
+/// in: when the catalog's map still has that stamp, nothing of that kind
+/// changed.
+#[derive(Debug, Clone)]
+struct Seen<K, V> {
+    objects: BTreeMap<K, Arc<V>>,
+    stamp: Stamp,
+}
+
+impl<K, V> Default for Seen<K, V> {
+    fn default() -> Self {
+        Seen {
+            objects: BTreeMap::new(),
+            stamp: Stamp::default(),
+        }
+    }
 }
 
 /// A node in words, for messages: `column public.users.email`.
@@ -93,22 +148,144 @@ pub struct DropSet {
 
 impl DependencyGraph {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut g = DependencyGraph {
-            graph: StableDiGraph::default(),
-            index: HashMap::default(),
-        };
-        g.add_catalog(catalog);
+        let mut g = DependencyGraph::default();
+        g.sync(catalog);
         g
     }
 
-    /// Forgets objects that were removed from the catalog, with their
-    /// edges, so the graph stays that of the catalog after the removal.
-    pub fn remove(&mut self, nodes: &[Node]) {
-        for n in nodes {
-            if let Some(i) = self.index.remove(n) {
-                self.graph.remove_node(i);
+    /// Brings the graph in step with `catalog`.
+    pub fn sync(&mut self, catalog: &Catalog) {
+        // What changed, and the names others may have read it under.
+        let mut touched: Vec<(Unit, Vec<Read>)> = Vec::new();
+        let seen = &mut self.seen;
+        changed(&mut seen.schemas, &catalog.schemas, |k, _, _| {
+            touched.push((Unit::Schema(k.clone()), vec![]));
+        });
+        changed(&mut seen.extensions, &catalog.extensions, |k, _, _| {
+            touched.push((Unit::Extension(k.clone()), vec![]));
+        });
+        changed(&mut seen.types, &catalog.types, |k, _, _| {
+            touched.push((Unit::Type(k.clone()), vec![Read::Type(k.clone())]));
+        });
+        changed(&mut seen.functions, &catalog.functions, |k, _, _| {
+            let read = Read::FunctionName(k.name.clone());
+            touched.push((Unit::Function(k.clone()), vec![read]));
+        });
+        fn names(old: Option<&ObjectName>, new: Option<&ObjectName>) -> Vec<Read> {
+            old.into_iter()
+                .chain(new.filter(|n| Some(*n) != old))
+                .map(|n| Read::RelationName(n.clone()))
+                .collect()
+        }
+        changed(&mut seen.sequences, &catalog.sequences, |k, old, new| {
+            let reads = names(old.map(|s| &s.name), new.map(|s| &s.name));
+            touched.push((Unit::Sequence(*k), reads));
+        });
+        changed(&mut seen.indexes, &catalog.indexes, |k, old, new| {
+            let reads = names(old.map(|i| &i.name), new.map(|i| &i.name));
+            touched.push((Unit::Index(*k), reads));
+        });
+        changed(&mut seen.tables, &catalog.tables, |k, old, new| {
+            let mut reads = names(old.map(|t| &t.name), new.map(|t| &t.name));
+            reads.push(Read::Relation(*k));
+            touched.push((Unit::Table(*k), reads));
+        });
+        changed(&mut seen.views, &catalog.views, |k, old, new| {
+            let mut reads = names(old.map(|v| &v.name), new.map(|v| &v.name));
+            reads.push(Read::Relation(*k));
+            touched.push((Unit::View(*k), reads));
+        });
+        if touched.is_empty() {
+            return;
+        }
+        let mut dirty: BTreeSet<Unit> = BTreeSet::new();
+        for (unit, reads) in touched {
+            for r in &reads {
+                if let Some(units) = self.readers.get(r) {
+                    dirty.extend(units.iter().cloned());
+                }
+            }
+            dirty.insert(unit);
+        }
+        for unit in &dirty {
+            self.retract(unit);
+        }
+        let mut work = Edges::default();
+        for unit in dirty {
+            work.clear();
+            if edges::contribution(catalog, &unit, &mut work) {
+                self.contribute(unit, &mut work);
             }
         }
+    }
+
+    /// Takes a unit's edges out, and the nodes left with no edge.
+    fn retract(&mut self, unit: &Unit) {
+        let Some(c) = self.units.remove(unit) else {
+            return;
+        };
+        for e in c.edges {
+            if let Some((a, b)) = self.graph.edge_endpoints(e) {
+                self.graph.remove_edge(e);
+                self.release(a);
+                self.release(b);
+            }
+        }
+        for r in c.reads {
+            if let Some(units) = self.readers.get_mut(&r) {
+                units.retain(|u| u != unit);
+                if units.is_empty() {
+                    self.readers.remove(&r);
+                }
+            }
+        }
+        if let Unit::Schema(s) = unit
+            && let Some(&i) = self.index.get(&Node::Schema(s.clone()))
+        {
+            self.release(i);
+        }
+    }
+
+    /// Removes a node that no edge touches any more, unless it is a schema
+    /// that exists.
+    fn release(&mut self, i: NodeIndex) {
+        if self.graph.neighbors_undirected(i).next().is_some() {
+            return;
+        }
+        let Some(node) = self.graph.node_weight(i) else {
+            return;
+        };
+        if let Node::Schema(s) = node
+            && self.units.contains_key(&Unit::Schema(s.clone()))
+        {
+            return;
+        }
+        if let Some(node) = self.graph.remove_node(i) {
+            self.index.remove(&node);
+        }
+    }
+
+    /// Puts a unit's freshly worked-out edges in.
+    fn contribute(&mut self, unit: Unit, work: &mut Edges) {
+        if let Unit::Schema(s) = &unit {
+            self.node(Node::Schema(s.clone()));
+        }
+        let mut c = Contribution::default();
+        for (a, b, kind) in work.edges.drain(..) {
+            let a = self.node(a);
+            let b = self.node(b);
+            c.edges.push(self.graph.add_edge(a, b, kind));
+        }
+        work.reads.sort_unstable();
+        work.reads.dedup();
+        for r in work.reads.drain(..) {
+            self.readers
+                .entry(r.clone())
+                .or_default()
+                .push(unit.clone());
+            c.reads.push(r);
+        }
+        self.units.insert(unit, c);
     }
 
     fn node(&mut self, node: Node) -> NodeIndex {
@@ -120,259 +297,27 @@ impl DependencyGraph {
         i
     }
 
-    fn edge(&mut self, dependent: Node, on: Node, kind: DepKind) {
-        let a = self.node(dependent);
-        let b = self.node(on);
-        self.graph.add_edge(a, b, kind);
-    }
-
-    fn add_catalog(&mut self, catalog: &Catalog) {
-        let type_node = |catalog: &Catalog, t: &crate::sql::ir::TypeName| {
-            let schema = t.schema.clone()?;
-            let name = ObjectName::new(&schema, &t.name);
-            catalog
-                .types
-                .contains_key(&name)
-                .then_some(Node::Type(name))
-        };
-        for s in catalog.schemas.keys() {
-            self.node(Node::Schema(s.clone()));
-        }
-        for e in catalog.extensions.values() {
-            self.edge(
-                Node::Extension(e.name.clone()),
-                Node::Schema(e.schema.clone()),
-                DepKind::Normal,
-            );
-        }
-        for t in catalog.types.values() {
-            let me = Node::Type(t.name.clone());
-            self.edge(
-                me.clone(),
-                Node::Schema(t.name.schema.clone()),
-                DepKind::Normal,
-            );
-            let used: Vec<&crate::sql::ir::TypeName> = match &t.kind {
-                TypeKind::Composite { attributes } => attributes.iter().map(|(_, t)| t).collect(),
-                TypeKind::Domain { base, .. } => vec![base],
-                TypeKind::Range { subtype } => vec![subtype],
-                _ => vec![],
-            };
-            for u in used {
-                if let Some(n) = type_node(catalog, u) {
-                    self.edge(me.clone(), n, DepKind::Normal);
-                }
-            }
-        }
-        for f in catalog.functions.values() {
-            self.edge(
-                Node::Function(f.key.clone()),
-                Node::Schema(f.key.name.schema.clone()),
-                DepKind::Normal,
-            );
-        }
-        for s in catalog.sequences.values() {
-            let me = Node::Sequence(s.oid);
-            self.edge(
-                me.clone(),
-                Node::Schema(s.name.schema.clone()),
-                DepKind::Normal,
-            );
-            if let Some((t, a)) = s.owned_by {
-                self.edge(me, Node::Column(t, a), DepKind::Auto);
-            }
-        }
-        for t in catalog.tables.values() {
-            let me = Node::Table(t.oid);
-            self.edge(
-                me.clone(),
-                Node::Schema(t.name.schema.clone()),
-                DepKind::Normal,
-            );
-            if let Some((parent, _)) = &t.partition_of {
-                self.edge(me.clone(), Node::Table(*parent), DepKind::Auto);
-            }
-            for p in &t.inherits {
-                self.edge(me.clone(), Node::Table(*p), DepKind::Normal);
-            }
-            for c in &t.columns {
-                let col = Node::Column(t.oid, c.attnum);
-                self.edge(col.clone(), me.clone(), DepKind::Auto);
-                if let Some(n) = type_node(catalog, &c.data_type) {
-                    self.edge(col.clone(), n, DepKind::Normal);
-                }
-                if let Some(d) = &c.default {
-                    let def = Node::Default(t.oid, c.attnum);
-                    self.edge(def.clone(), col.clone(), DepKind::Auto);
-                    if let Some((schema, name)) = nextval_target(&d.sql) {
-                        let schemas = match &schema {
-                            Some(s) => vec![s.as_str()],
-                            None => vec![t.name.schema.as_str(), "public"],
-                        };
-                        let found = schemas.into_iter().find_map(|s| {
-                            match catalog.relation(&ObjectName::new(s, &name)) {
-                                Some((RelKind::Sequence, oid)) => Some(oid),
-                                _ => None,
-                            }
-                        });
-                        if let Some(oid) = found {
-                            self.edge(def.clone(), Node::Sequence(oid), DepKind::Normal);
-                        }
-                    }
-                }
-                if let Some((_, seq)) = c.identity {
-                    self.edge(Node::Sequence(seq), col.clone(), DepKind::Auto);
-                }
-                if let Some(g) = &c.generated {
-                    for other in &t.columns {
-                        if other.attnum != c.attnum && g.columns.contains(&other.name) {
-                            self.edge(
-                                col.clone(),
-                                Node::Column(t.oid, other.attnum),
-                                DepKind::Auto,
-                            );
-                        }
-                    }
-                }
-            }
-            for con in &t.constraints {
-                let me_c = Node::Constraint(t.oid, con.name.clone());
-                self.edge(me_c.clone(), me.clone(), DepKind::Auto);
-                let own_cols: Vec<AttNum> = match &con.kind {
-                    ConstraintDef::PrimaryKey {
-                        columns, include, ..
-                    }
-                    | ConstraintDef::Unique {
-                        columns, include, ..
-                    } => columns.iter().chain(include).copied().collect(),
-                    ConstraintDef::ForeignKey { columns, .. } => columns.clone(),
-                    ConstraintDef::Check { expr, .. } => t
-                        .columns
-                        .iter()
-                        .filter(|c| expr.columns.contains(&c.name))
-                        .map(|c| c.attnum)
-                        .collect(),
-                    ConstraintDef::Exclusion {
-                        elements, include, ..
-                    } => t
-                        .columns
-                        .iter()
-                        .filter(|c| elements.iter().any(|(e, _)| e.columns.contains(&c.name)))
-                        .map(|c| c.attnum)
-                        .chain(include.iter().copied())
-                        .collect(),
-                    ConstraintDef::NotNull { column } => vec![*column],
-                };
-                for a in own_cols {
-                    self.edge(me_c.clone(), Node::Column(t.oid, a), DepKind::Auto);
-                }
-                if let ConstraintDef::ForeignKey {
-                    ref_table,
-                    ref_columns,
-                    ..
-                } = &con.kind
-                {
-                    for a in ref_columns {
-                        self.edge(me_c.clone(), Node::Column(*ref_table, *a), DepKind::Normal);
-                    }
-                    // The foreign key rests on the unique index of the
-                    // referenced columns.
-                    if let Some(rt) = catalog.tables.get(ref_table) {
-                        for rc in &rt.constraints {
-                            let cols = match &rc.kind {
-                                ConstraintDef::PrimaryKey { columns, .. }
-                                | ConstraintDef::Unique { columns, .. } => columns,
-                                _ => continue,
-                            };
-                            if same_set(cols, ref_columns) {
-                                self.edge(
-                                    me_c.clone(),
-                                    Node::Constraint(*ref_table, rc.name.clone()),
-                                    DepKind::Normal,
-                                );
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            for tr in &t.triggers {
-                let me_t = Node::Trigger(t.oid, tr.name.clone());
-                self.edge(me_t.clone(), me.clone(), DepKind::Auto);
-                for f in catalog.functions.keys() {
-                    if f.name == tr.function && f.arg_types.is_empty() {
-                        self.edge(me_t.clone(), Node::Function(f.clone()), DepKind::Normal);
-                    }
-                }
-            }
-        }
-        for i in catalog.indexes.values() {
-            let me = Node::Index(i.oid);
-            let on = if catalog.views.contains_key(&i.table) {
-                Node::View(i.table)
-            } else {
-                Node::Table(i.table)
-            };
-            self.edge(me.clone(), on, DepKind::Auto);
-            if let Some(con) = &i.constraint {
-                self.edge(
-                    me.clone(),
-                    Node::Constraint(i.table, con.clone()),
-                    DepKind::Auto,
-                );
-            }
-            if let Some(t) = catalog.tables.get(&i.table) {
-                let mut cols: HashSet<AttNum> = i.include.iter().copied().collect();
-                for k in &i.keys {
-                    if let Some(a) = k.column {
-                        cols.insert(a);
-                    }
-                    if let Some(e) = &k.expr {
-                        cols.extend(
-                            t.columns
-                                .iter()
-                                .filter(|c| e.columns.contains(&c.name))
-                                .map(|c| c.attnum),
-                        );
-                    }
-                }
-                if let Some(p) = &i.predicate {
-                    cols.extend(
-                        t.columns
-                            .iter()
-                            .filter(|c| p.columns.contains(&c.name))
-                            .map(|c| c.attnum),
-                    );
-                }
-                for a in cols {
-                    self.edge(me.clone(), Node::Column(i.table, a), DepKind::Auto);
-                }
-            }
-        }
-        for v in catalog.views.values() {
-            let me = Node::View(v.oid);
-            self.edge(
-                me.clone(),
-                Node::Schema(v.name.schema.clone()),
-                DepKind::Normal,
-            );
-            for r in &v.reads {
-                if catalog.views.contains_key(r) {
-                    self.edge(me.clone(), Node::View(*r), DepKind::Normal);
-                } else if catalog.tables.contains_key(r) {
-                    self.edge(me.clone(), Node::Table(*r), DepKind::Normal);
-                }
-            }
-            for (t, a) in &v.read_columns {
-                if catalog
-                    .tables
-                    .get(t)
-                    .is_some_and(|t| t.column_by_num(*a).is_some())
-                {
-                    self.edge(me.clone(), Node::Column(*t, *a), DepKind::Normal);
-                }
-            }
-        }
+    /// The graph as a sorted list of edges and of nodes without edges, for
+    /// comparing two graphs.
+    pub fn canonical(&self) -> (Vec<(Node, Node, bool)>, Vec<Node>) {
+        let mut edges: Vec<(Node, Node, bool)> = self
+            .graph
+            .edge_indices()
+            .filter_map(|e| {
+                let (a, b) = self.graph.edge_endpoints(e)?;
+                let kind = *self.graph.edge_weight(e)?;
+                Some((
+                    self.graph[a].clone(),
+                    self.graph[b].clone(),
+                    kind == DepKind::Auto,
+                ))
+            })
+            .collect();
+        edges.sort();
+        edges.dedup();
+        let mut nodes: Vec<Node> = self.graph.node_weights().cloned().collect();
+        nodes.sort();
+        (edges, nodes)
     }
 
     /// What dropping `root` takes with it: its own parts, and the objects
@@ -438,6 +383,60 @@ impl DependencyGraph {
             Err(_) => catalog.views.keys().copied().collect(),
         }
     }
+}
+
+/// Walks a snapshot map and the catalog's map of the same objects side by
+/// side, calls `on` with the key, the object as it was and as it is, for
+/// every object added, removed or changed (a different pointer), and brings
+/// the snapshot up to date.
+fn changed<K: Ord + Clone, V: Clone>(
+    seen: &mut Seen<K, V>,
+    now: &Objects<K, V>,
+    mut on: impl FnMut(&K, Option<&V>, Option<&V>),
+) {
+    if now.stamp() == seen.stamp {
+        return;
+    }
+    seen.stamp = now.stamp();
+    let seen = &mut seen.objects;
+    let mut gone: Vec<K> = Vec::new();
+    let mut came: Vec<(K, Arc<V>)> = Vec::new();
+    let mut a = seen.iter().peekable();
+    let mut b = now.shared().peekable();
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => break,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                if let Some((k, old)) = a.next() {
+                    on(k, Some(old), None);
+                    gone.push(k.clone());
+                }
+            }
+            std::cmp::Ordering::Greater => {
+                if let Some((k, new)) = b.next() {
+                    on(k, None, Some(new));
+                    came.push((k.clone(), Arc::clone(new)));
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                if let (Some((k, old)), Some((_, new))) = (a.next(), b.next())
+                    && !Arc::ptr_eq(old, new)
+                {
+                    on(k, Some(old), Some(new));
+                    came.push((k.clone(), Arc::clone(new)));
+                }
+            }
+        }
+    }
+    for k in gone {
+        seen.remove(&k);
+    }
+    seen.extend(came);
 }
 
 fn same_set(a: &[AttNum], b: &[AttNum]) -> bool {

@@ -260,8 +260,9 @@ fn detail_of(version: &str, index: usize, c: &crate::classify::Classification) -
 /// Replays a down script on a copy of the schema after the up, and compares
 /// the result with the schema before the up.
 fn replay_down(down: &ParsedScript, replay: &Replay, before: &Catalog) -> DownReplay {
-    let mut r = Replay::new(replay.search_path().to_vec());
-    r.catalog = replay.catalog.clone();
+    // A copy shares the objects and the dependency graph: both cost only
+    // what the down changes.
+    let mut r = replay.clone();
     let mut problems = Vec::new();
     for st in &down.statements {
         if let StatementKind::Parsed(stmt) = &st.kind {

@@ -372,18 +372,44 @@ pub struct Function {
 /// one copy hold the very same object where neither changed it, which
 /// [`Objects::same`] tells in one comparison: catalog comparisons and the
 /// dependency graph skip such objects without looking inside.
+///
+/// The map also carries a stamp, new with every change and kept by copies:
+/// two maps with one stamp hold the same objects
+/// ([`Objects::unchanged_from`]), so a comparison can skip a whole kind of
+/// object that neither side changed.
 #[derive(Debug)]
-pub struct Objects<K, V>(BTreeMap<K, Arc<V>>);
+pub struct Objects<K, V> {
+    map: BTreeMap<K, Arc<V>>,
+    stamp: u64,
+}
+
+/// Identifies what an [`Objects`] map holds: a map that changes gets a
+/// stamp no map has had, and a copy keeps its original's stamp, so two maps
+/// with the same stamp hold the same objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamp(u64);
+
+/// A stamp no map has had before (0 is the stamp of every empty new map).
+fn new_stamp() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 impl<K, V> Default for Objects<K, V> {
     fn default() -> Self {
-        Objects(BTreeMap::new())
+        Objects {
+            map: BTreeMap::new(),
+            stamp: 0,
+        }
     }
 }
 
 impl<K: Clone, V> Clone for Objects<K, V> {
     fn clone(&self) -> Self {
-        Objects(self.0.clone())
+        Objects {
+            map: self.map.clone(),
+            stamp: self.stamp,
+        }
     }
 }
 
@@ -392,7 +418,7 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.0.get(key).map(|v| &**v)
+        self.map.get(key).map(|v| &**v)
     }
 
     /// The object, to change: copied first when another catalog shares it.
@@ -400,18 +426,20 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.0.get_mut(key).map(Arc::make_mut)
+        self.stamp = new_stamp();
+        self.map.get_mut(key).map(Arc::make_mut)
     }
 
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
     {
-        self.0.contains_key(key)
+        self.map.contains_key(key)
     }
 
     pub fn insert(&mut self, key: K, value: V) {
-        self.0.insert(key, Arc::new(value));
+        self.stamp = new_stamp();
+        self.map.insert(key, Arc::new(value));
     }
 
     /// Takes the object out (a copy of it when another catalog shares it).
@@ -419,13 +447,15 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.0.remove(key).map(Arc::unwrap_or_clone)
+        self.stamp = new_stamp();
+        self.map.remove(key).map(Arc::unwrap_or_clone)
     }
 
     /// Changes the objects `wants` picks, copying only those when shared:
     /// the way to follow a rename into every object that names it.
     pub fn update_where(&mut self, wants: impl Fn(&V) -> bool, mut change: impl FnMut(&mut V)) {
-        for v in self.0.values_mut() {
+        self.stamp = new_stamp();
+        for v in self.map.values_mut() {
             if wants(v) {
                 change(Arc::make_mut(v));
             }
@@ -433,27 +463,28 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     }
 
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
-        self.0.retain(|k, v| keep(k, v));
+        self.stamp = new_stamp();
+        self.map.retain(|k, v| keep(k, v));
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.map.is_empty()
     }
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + Clone {
-        self.0.keys()
+        self.map.keys()
     }
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + Clone {
-        self.0.values().map(|v| &**v)
+        self.map.values().map(|v| &**v)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + Clone {
-        self.0.iter().map(|(k, v)| (k, &**v))
+        self.map.iter().map(|(k, v)| (k, &**v))
     }
 
     /// Whether `other` holds the very object this map holds under `key`
@@ -462,7 +493,7 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
-        matches!((self.0.get(key), other.0.get(key)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+        matches!((self.map.get(key), other.map.get(key)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
     }
 
     /// Whether `other` holds an equal object under `key`: the same one
@@ -473,22 +504,34 @@ impl<K: Ord, V: Clone> Objects<K, V> {
         K: Borrow<Q>,
         V: PartialEq,
     {
-        match (self.0.get(key), other.0.get(key)) {
+        match (self.map.get(key), other.map.get(key)) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
             _ => false,
         }
     }
 
+    /// Whether this map holds just what `other` held when one was copied
+    /// from the other, neither having changed since (a quick, partial test:
+    /// false says nothing).
+    pub fn unchanged_from(&self, other: &Self) -> bool {
+        self.stamp() == other.stamp()
+    }
+
+    /// The map's stamp: equal stamps, same objects (see [`Stamp`]).
+    pub fn stamp(&self) -> Stamp {
+        Stamp(self.stamp)
+    }
+
     /// The entries as shared pointers, for a snapshot that notices later
     /// changes by pointer.
     pub fn shared(&self) -> impl Iterator<Item = (&K, &Arc<V>)> {
-        self.0.iter()
+        self.map.iter()
     }
 }
 
 impl<K: Serialize, V: Serialize> Serialize for Objects<K, V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, &**v)))
+        serializer.collect_map(self.map.iter().map(|(k, v)| (k, &**v)))
     }
 }
 

@@ -151,6 +151,20 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The objects of one kind in `mine`; none when `theirs` holds the same
+/// map (copied from one another, neither changed since).
+fn kind<'a, K: Ord, V: Clone>(
+    mine: &'a Objects<K, V>,
+    theirs: Option<&Objects<K, V>>,
+) -> impl Iterator<Item = &'a V> {
+    let n = if theirs.is_some_and(|t| t.unchanged_from(mine)) {
+        0
+    } else {
+        usize::MAX
+    };
+    mine.values().take(n)
+}
+
 /// One entry per object: its name and a canonical description. With
 /// `other`, objects identical there are left out, and temporary ones too.
 fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
@@ -160,7 +174,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         c.relation_name(oid)
             .map_or_else(|| "?".to_owned(), ToString::to_string)
     };
-    for s in c.schemas.values() {
+    for s in kind(&c.schemas, other.map(|o| &o.schemas)) {
         if temp(&s.name) || other.is_some_and(|o| o.schemas.equal_at(&s.name, &c.schemas)) {
             continue;
         }
@@ -169,7 +183,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(String::new(), &s.comment),
         );
     }
-    for e in c.extensions.values() {
+    for e in kind(&c.extensions, other.map(|o| &o.extensions)) {
         if other.is_some_and(|o| o.extensions.equal_at(&e.name, &c.extensions)) {
             continue;
         }
@@ -185,14 +199,14 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             ),
         );
     }
-    for t in c.types.values() {
+    for t in kind(&c.types, other.map(|o| &o.types)) {
         if temp(&t.name.schema) || other.is_some_and(|o| o.types.equal_at(&t.name, &c.types)) {
             continue;
         }
         let kind = serde_json::to_string(&t.kind).unwrap_or_default();
         m.insert(format!("type {}", t.name), with_comment(kind, &t.comment));
     }
-    for f in c.functions.values() {
+    for f in kind(&c.functions, other.map(|o| &o.functions)) {
         if temp(&f.key.name.schema)
             || other.is_some_and(|o| o.functions.equal_at(&f.key, &c.functions))
         {
@@ -203,7 +217,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(squash(&f.definition), &f.comment),
         );
     }
-    for s in c.sequences.values().filter(|s| !s.identity) {
+    for s in kind(&c.sequences, other.map(|o| &o.sequences)).filter(|s| !s.identity) {
         if temp(&s.name.schema) || other.is_some_and(|o| o.sequences.equal_at(&s.oid, &c.sequences))
         {
             continue;
@@ -224,7 +238,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             ),
         );
     }
-    for t in c.tables.values() {
+    for t in kind(&c.tables, other.map(|o| &o.tables)) {
         if temp(&t.name.schema) || other.is_some_and(|o| o.tables.equal_at(&t.oid, &c.tables)) {
             continue;
         }
@@ -269,7 +283,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             );
         }
     }
-    for i in c.indexes.values().filter(|i| i.constraint.is_none()) {
+    for i in kind(&c.indexes, other.map(|o| &o.indexes)).filter(|i| i.constraint.is_none()) {
         if temp(&i.name.schema) || other.is_some_and(|o| o.indexes.equal_at(&i.oid, &c.indexes)) {
             continue;
         }
@@ -278,7 +292,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(index_definition(c, i), &i.comment),
         );
     }
-    for v in c.views.values() {
+    for v in kind(&c.views, other.map(|o| &o.views)) {
         if temp(&v.name.schema) || other.is_some_and(|o| o.views.equal_at(&v.oid, &c.views)) {
             continue;
         }

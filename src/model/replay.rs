@@ -14,6 +14,8 @@ use crate::diagnostic::{Finding, Location, Severity};
 use crate::graph::{DependencyGraph, Node};
 use crate::sql::ir::{self, QualifiedName, SqlExpr, Stmt, TypeName};
 use crate::sql::rewrite::rename_identifier;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// What one statement did.
 #[derive(Debug, Clone, Default)]
@@ -28,13 +30,11 @@ pub struct Replay {
     pub catalog: Catalog,
     search_path: Vec<String>,
     local_search_path: Option<Vec<String>>,
-    /// The dependency graph of `catalog`, kept across a run of drops (each
-    /// removes its nodes from it) and dropped by any other statement. Code
-    /// that replaces `catalog` does so on a fresh `Replay`, before any
-    /// `apply`, when there is no graph yet.
-    /// In a `RefCell` so readers (the classifier's impact) can build it
-    /// for the drop that follows to reuse.
-    graph: std::cell::RefCell<Option<DependencyGraph>>,
+    /// The dependency graph, brought in step with `catalog` each time it is
+    /// used (which costs what changed since). Shared by the copies of this
+    /// replay (`clone`), which use it in turn; in a `RefCell` so readers
+    /// (the classifier's impact) can sync it too.
+    graph: Rc<RefCell<DependencyGraph>>,
 }
 
 /// Per-statement working state: where we are and what happened.
@@ -86,7 +86,7 @@ impl Replay {
             catalog: Catalog::new(),
             search_path,
             local_search_path: None,
-            graph: std::cell::RefCell::new(None),
+            graph: Rc::default(),
         }
     }
 
@@ -103,9 +103,6 @@ impl Replay {
 
     /// Applies one statement.
     pub fn apply(&mut self, stmt: &Stmt, location: &Location) -> Effect {
-        if !only_drops(stmt) {
-            *self.graph.get_mut() = None;
-        }
         let mut ctx = Ctx {
             location,
             effect: Effect::default(),
@@ -161,13 +158,12 @@ impl Replay {
         }
     }
 
-    /// Runs `f` on the dependency graph of the current catalog, building it
-    /// only when no statement since the last build has changed more than
-    /// drops (which keep it up to date).
+    /// Runs `f` on the dependency graph of the current catalog (synced to
+    /// it first: the work is what changed since the graph last saw it).
     pub fn with_graph<R>(&self, f: impl FnOnce(&DependencyGraph) -> R) -> R {
-        let mut cached = self.graph.borrow_mut();
-        let graph = cached.get_or_insert_with(|| DependencyGraph::build(&self.catalog));
-        f(graph)
+        let mut graph = self.graph.borrow_mut();
+        graph.sync(&self.catalog);
+        f(&graph)
     }
 
     /// The relation `name` means under the current search_path.
@@ -571,11 +567,7 @@ impl Replay {
     /// Drops `root` and what goes with it, or refuses (RESTRICT with
     /// dependents) with a finding.
     fn drop_nodes(&mut self, root: Node, cascade: bool, ctx: &mut Ctx) {
-        let mut graph = match self.graph.get_mut().take() {
-            Some(g) => g,
-            None => DependencyGraph::build(&self.catalog),
-        };
-        let set = graph.drop_set(&root);
+        let set = self.with_graph(|graph| graph.drop_set(&root));
         if !cascade && !set.dependents.is_empty() {
             let names: Vec<String> = set.dependents.iter().map(|n| self.describe(n)).collect();
             ctx.finding(
@@ -587,14 +579,11 @@ impl Replay {
                     names.join(", ")
                 ),
             );
-            *self.graph.get_mut() = Some(graph);
             return;
         }
         let mut all = set.owned;
         all.extend(set.dependents);
         self.remove_nodes(&all, ctx);
-        graph.remove(&all);
-        *self.graph.get_mut() = Some(graph);
     }
 
     /// A node in words, for messages.
@@ -881,29 +870,6 @@ impl Replay {
 }
 
 /// Parses the value of `SET search_path` (`a, "B", public`).
-/// Whether a statement changes the catalog only by dropping objects, so
-/// the dependency graph can follow it by removing their nodes.
-fn only_drops(stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::DropTable { .. }
-        | Stmt::DropIndex { .. }
-        | Stmt::DropView { .. }
-        | Stmt::DropSequence { .. }
-        | Stmt::DropType { .. }
-        | Stmt::DropFunction { .. }
-        | Stmt::DropTrigger { .. }
-        | Stmt::DropExtension { .. }
-        | Stmt::DropSchema { .. } => true,
-        Stmt::AlterTable(at) => at.ops.iter().all(|op| {
-            matches!(
-                op,
-                ir::AlterTableOp::DropColumn { .. } | ir::AlterTableOp::DropConstraint { .. }
-            )
-        }),
-        _ => false,
-    }
-}
-
 fn parse_search_path(value: &str) -> Vec<String> {
     value
         .split(',')
