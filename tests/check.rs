@@ -198,7 +198,11 @@ fn an_edited_committed_migration_is_checked_too() {
     );
     repo.commit("edit the first migration");
     let (code, out, err) = repo.check(&[]);
-    assert_eq!(code, 0, "a column the same migration created: {out}{err}");
+    // Editing deployed history is a conflict of its own; the lint of the
+    // edited migration finds nothing (a column the same migration created).
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("error[edited-history]"), "{out}");
+    assert!(!out.contains("dropping-column"), "{out}");
     assert!(out.contains("in 1 migration"), "{out}");
     assert!(!out.contains("0002"), "{out}");
 }
@@ -223,8 +227,9 @@ fn a_branch_without_migration_changes_says_so() {
 #[test]
 fn the_merge_base_not_the_tip_of_the_base_is_compared() {
     let repo = Repo::new();
+    // After main's 0004, so that the merge has no conflict either.
     repo.write(
-        "migrations/0003_nickname.sql",
+        "migrations/0005_nickname.sql",
         "ALTER TABLE users ADD COLUMN nickname text;\n",
     );
     repo.commit("nickname");
