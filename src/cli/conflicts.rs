@@ -186,11 +186,12 @@ pub fn run_sum(cli: &Cli, source: &SourceArgs, check: bool) -> Result<ExitCode> 
     let text = sum::render(&s.dir, &discovery.migrations);
     std::fs::write(&file, &text).with_context(|| format!("cannot write {}", file.display()))?;
     let mut stdout = std::io::stdout().lock();
+    let n = discovery.migrations.len();
     writeln!(
         stdout,
-        "wrote {} ({} migrations)",
+        "wrote {} ({n} migration{})",
         file.display(),
-        discovery.migrations.len()
+        if n == 1 { "" } else { "s" }
     )?;
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)

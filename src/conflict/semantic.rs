@@ -123,7 +123,10 @@ pub(crate) fn findings(sides: &Sides, split: &Split, options: &super::Options) -
     let touched = head_after.touched.clone();
     let head_fails = new_failures(head_after, &head_alone);
     let base_fails = new_failures(base_after, &base_alone);
-    let differences = diff::compare(&base_first.catalog, &head_first.catalog);
+    // Both grew from one copy of the shared schema: what is identical is
+    // skipped unread, and a column's position is not a difference (which
+    // column two branches add first is not a conflict).
+    let differences = diff::compare_shared(&base_first.catalog, &head_first.catalog);
     if head_fails.is_empty() && base_fails.is_empty() && differences.is_empty() {
         return Vec::new();
     }
