@@ -10,6 +10,7 @@
 #   scripts/bench-conflicts.sh
 #   RUNS=9 TURQUOISE_CORPORA=/path/to/corpora scripts/bench-conflicts.sh
 #   TURQUOISE_BIN=target/debug/turquoise scripts/bench-conflicts.sh   # no release build
+#   KEEP=1 scripts/bench-conflicts.sh    # keep the repository, and say where
 #
 # Exits 1 when the median is over the target, 2 when the corpus is missing.
 set -euo pipefail
