@@ -71,6 +71,9 @@ pub struct Finding {
     pub location: Location,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// More to read, on lines of its own (a schema diff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// What the linter knows of the statement the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Box<Detail>>,
@@ -107,6 +110,7 @@ impl Finding {
             message: message.into(),
             location,
             help: None,
+            note: None,
             detail: None,
         }
     }
@@ -115,6 +119,23 @@ impl Finding {
         self.help = Some(help.into());
         self
     }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// Sorts findings by file, then position, then code: the order every
+/// report lists them in.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.location.path, a.location.start, a.code).cmp(&(
+            &b.location.path,
+            b.location.start,
+            b.code,
+        ))
+    });
 }
 
 impl fmt::Display for Finding {

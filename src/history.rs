@@ -133,8 +133,34 @@ pub trait Observer {
     }
 }
 
-struct NoObserver;
+/// An observer that watches nothing.
+pub struct NoObserver;
 impl Observer for NoObserver {}
+
+/// Replays the parsed up script of `migration` onto `replay`, telling
+/// `observer` about each step; one effect per statement, in order.
+pub fn apply_up(
+    replay: &mut Replay,
+    migration: &Migration,
+    up: &ParsedScript,
+    down: Option<&ParsedScript>,
+    observer: &mut dyn Observer,
+) -> Vec<Effect> {
+    observer.migration_start(migration, replay);
+    let mut effects = Vec::with_capacity(up.statements.len());
+    for (index, st) in up.statements.iter().enumerate() {
+        observer.before_statement(index, st, replay);
+        let effect = match &st.kind {
+            StatementKind::Parsed(stmt) => replay.apply(stmt, &st.location),
+            _ => Effect::default(),
+        };
+        observer.after_statement(index, st, &effect, replay);
+        effects.push(effect);
+    }
+    replay.end_transaction();
+    observer.migration_end(migration, up, down, replay);
+    effects
+}
 
 /// Replays discovered migrations.
 pub fn replay(discovery: Discovery, options: &Options) -> Result<History, HistoryError> {
@@ -171,20 +197,10 @@ pub fn replay_observed(
         if let Some(d) = &down {
             findings.extend(d.findings.iter().cloned());
         }
-        observer.migration_start(&migration, &replay);
-        let mut effects = Vec::with_capacity(up.statements.len());
-        for (index, st) in up.statements.iter().enumerate() {
-            observer.before_statement(index, st, &mut replay);
-            let effect = match &st.kind {
-                StatementKind::Parsed(stmt) => replay.apply(stmt, &st.location),
-                _ => Effect::default(),
-            };
-            observer.after_statement(index, st, &effect, &replay);
+        let effects = apply_up(&mut replay, &migration, &up, down.as_ref(), observer);
+        for effect in &effects {
             findings.extend(effect.findings.iter().cloned());
-            effects.push(effect);
         }
-        replay.end_transaction();
-        observer.migration_end(&migration, &up, down.as_ref(), &replay);
         let stop = options.at.as_ref() == Some(&migration.version.text);
         let (up, down, effects) = if options.keep_statements {
             (up, down, effects)

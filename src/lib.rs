@@ -20,6 +20,7 @@
 
 pub mod classify;
 pub mod cli;
+pub mod conflict;
 pub mod diagnostic;
 pub mod graph;
 pub mod history;

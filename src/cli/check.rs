@@ -1,6 +1,7 @@
 //! `turquoise check --base REF`: the CI gate. Lints the migrations the
 //! branch added or changed since it left REF, against the whole history,
-//! and reports only those.
+//! and reports only those, with what merging the branch into REF breaks
+//! (`turquoise conflicts`) and a stale `turquoise.sum`.
 
 use super::lint::{HistoryArgs, OutputArgs, print_result};
 use super::{Cli, settings_from};
@@ -59,10 +60,28 @@ pub fn run_check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
         };
         Some(lint::lint(discovery, &options)?).filter(|r| r.linted > 0)
     };
-    match result {
-        Some(result) => print_result(&result, &s.dir, &args.output),
-        None => nothing_changed(&args.base, short, &s.dir, &args.output),
+    let conflicts = super::conflicts::for_check(&s, &args.base)?;
+    if result.is_none() && conflicts.findings.is_empty() {
+        return nothing_changed(&args.base, short, &s.dir, &args.output);
     }
+    let mut result = result.unwrap_or_else(|| LintResult {
+        findings: Vec::new(),
+        sources: HashMap::new(),
+        linted: conflicts.added,
+        replayed: 0,
+    });
+    // Discovery's duplicate-version, when conflicts says it too (with the
+    // version to rename to), is said once.
+    result.findings.retain(|f| {
+        !conflicts
+            .findings
+            .iter()
+            .any(|c| c.code == f.code && c.location.path == f.location.path)
+    });
+    result.findings.extend(conflicts.findings);
+    crate::diagnostic::sort(&mut result.findings);
+    result.sources.extend(conflicts.sources);
+    print_result(&result, &s.dir, &args.output)
 }
 
 /// Says that no migration changed; machine formats still get an empty

@@ -8,6 +8,7 @@
 
 mod check;
 pub mod config;
+mod conflicts;
 mod lint;
 
 use crate::diagnostic::{Finding, Severity};
@@ -45,6 +46,21 @@ enum Command {
     /// left REF (committed or not), replaying the whole history, and report
     /// only those.
     Check(check::CheckArgs),
+    /// What merging the branch into REF breaks in the migration history:
+    /// duplicate versions, migrations out of order, edited or deleted
+    /// history, and changes that do not commute. `--fix` renumbers the
+    /// branch's new migrations.
+    Conflicts(conflicts::ConflictsArgs),
+    /// Write `turquoise.sum` (a hash per migration and one for the whole
+    /// set) in the migrations folder, so that two branches that both add
+    /// migrations clash in git when merged.
+    Sum {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Do not write: exit 1 when the file is missing or stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// List the lint rules.
     Rules {
         /// Output format.
@@ -253,6 +269,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Lint(args) => lint::run_lint(&cli, args),
         Command::Check(args) => check::run_check(&cli, args),
+        Command::Conflicts(args) => conflicts::run_conflicts(&cli, args),
+        Command::Sum { source, check } => conflicts::run_sum(&cli, source, *check),
         Command::Rules { format } => lint::run_rules(matches!(format, ListFormat::Json)),
         Command::Explain { rule } => lint::run_explain(rule),
         Command::Migrations { source, format } => {

@@ -31,11 +31,11 @@ fn command(row: &Row) -> String {
         properties.push(format!("endColumn={}", row.end_column));
     }
     properties.push(format!("title={}", property(f.code)));
-    let message = match &f.help {
-        Some(help) => format!("{}\nhelp: {help}", f.message),
-        None => f.message.clone(),
-    };
-    format!("::{name} {}::{}", properties.join(","), data(&message))
+    format!(
+        "::{name} {}::{}",
+        properties.join(","),
+        data(&super::full_message(f))
+    )
 }
 
 /// Escapes a command's message as the Actions runner unescapes it.

@@ -20,6 +20,8 @@ struct Item<'a> {
     severity: crate::diagnostic::Severity,
     message: &'a str,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
     file: String,
     line: u32,
     column: u32,
@@ -45,6 +47,7 @@ pub fn render(rows: &[Row], summary: super::Summary) -> String {
                 severity: f.severity,
                 message: &f.message,
                 help: f.help.as_deref(),
+                note: f.note.as_deref(),
                 file: r.file.clone(),
                 line: f.location.line,
                 column: f.location.column,

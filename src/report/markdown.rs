@@ -32,6 +32,12 @@ pub fn render(rows: &[Row], summary: Summary) -> String {
                 cell(help)
             ));
         }
+        if let Some(note) = &f.note {
+            message.push_str(&format!(
+                "<details><summary>note</summary><pre>{}</pre></details>",
+                cell(note)
+            ));
+        }
         out.push_str(&format!(
             "| {} | {rule} | `{}` | {message} |\n",
             f.severity,

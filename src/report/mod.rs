@@ -158,6 +158,19 @@ pub fn rule_url(name: &str) -> String {
     }
 }
 
+/// A finding's message with its help and note on lines of their own, for
+/// formats that have one text field.
+pub fn full_message(f: &Finding) -> String {
+    let mut out = f.message.clone();
+    if let Some(help) = &f.help {
+        out.push_str(&format!("\nhelp: {help}"));
+    }
+    if let Some(note) = &f.note {
+        out.push_str(&format!("\nnote: {note}"));
+    }
+    out
+}
+
 /// `3 errors, 1 warning, 0 hints in 12 migrations`.
 pub fn summary_line(s: Summary) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });

@@ -146,10 +146,7 @@ fn level(s: Severity) -> &'static str {
 
 fn result<'a>(row: &Row<'a>) -> SarifResult<'a> {
     let f = row.finding;
-    let text = match &f.help {
-        Some(help) => format!("{}\nhelp: {help}", f.message),
-        None => f.message.clone(),
-    };
+    let text = super::full_message(f);
     let region = (f.location.line != 0).then_some(Region {
         start_line: f.location.line,
         start_column: f.location.column,

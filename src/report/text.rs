@@ -43,6 +43,9 @@ fn group<'a>(row: &'a Row) -> Group<'a> {
     if let Some(note) = f.detail.as_deref().and_then(note) {
         group = group.element(Level::NOTE.message(note));
     }
+    if let Some(note) = &f.note {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
     if let Some(help) = &f.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }

@@ -28,6 +28,7 @@ mod cascading_drop;
 mod changing_column_type;
 mod check_constraint_without_not_valid;
 mod creating_index_non_concurrently;
+mod deleted_history;
 mod domain_constraint;
 mod down_does_not_restore;
 mod down_missing;
@@ -40,6 +41,8 @@ mod dropping_not_null;
 mod dropping_schema;
 mod dropping_table;
 mod dropping_view;
+mod duplicate_version;
+mod edited_history;
 mod exclusion_constraint;
 mod fixed_length_char;
 mod foreign_key_without_not_valid;
@@ -50,13 +53,16 @@ mod missing_object;
 mod multiple_alter_table;
 mod nested_transaction;
 mod non_transactional_statement_in_transaction;
+mod out_of_order;
 mod reindex_non_concurrently;
 mod removing_enum_value;
 mod renaming_column;
 mod renaming_enum_value;
 mod renaming_table;
+mod semantic_conflict;
 mod serial_column;
 mod setting_not_null;
+mod stale_sum;
 mod statement_while_holding_access_exclusive;
 mod timestamp_without_time_zone;
 mod truncating_table;
@@ -78,6 +84,11 @@ pub enum Check {
     /// already produces under this name; the rule documents them and lets
     /// configuration and ignore comments apply to them.
     Stage,
+    /// Findings of `turquoise conflicts`, which compares the histories of
+    /// two branches: no lone file shows them, so they have no fixtures;
+    /// `tests/conflicts.rs` builds the branches instead. `[rules]` levels
+    /// apply to them.
+    Conflict,
 }
 
 /// One rule.
@@ -254,6 +265,7 @@ pub static RULES: &[&Rule] = &[
     &changing_column_type::RULE,
     &check_constraint_without_not_valid::RULE,
     &creating_index_non_concurrently::RULE,
+    &deleted_history::RULE,
     &domain_constraint::RULE,
     &down_does_not_restore::RULE,
     &down_missing::RULE,
@@ -266,6 +278,8 @@ pub static RULES: &[&Rule] = &[
     &dropping_schema::RULE,
     &dropping_table::RULE,
     &dropping_view::RULE,
+    &duplicate_version::RULE,
+    &edited_history::RULE,
     &exclusion_constraint::RULE,
     &fixed_length_char::RULE,
     &foreign_key_without_not_valid::RULE,
@@ -276,13 +290,16 @@ pub static RULES: &[&Rule] = &[
     &multiple_alter_table::RULE,
     &nested_transaction::RULE,
     &non_transactional_statement_in_transaction::RULE,
+    &out_of_order::RULE,
     &reindex_non_concurrently::RULE,
     &removing_enum_value::RULE,
     &renaming_column::RULE,
     &renaming_enum_value::RULE,
     &renaming_table::RULE,
+    &semantic_conflict::RULE,
     &serial_column::RULE,
     &setting_not_null::RULE,
+    &stale_sum::RULE,
     &statement_while_holding_access_exclusive::RULE,
     &timestamp_without_time_zone::RULE,
     &truncating_table::RULE,

@@ -27,7 +27,7 @@
 //!
 //! Nothing matches (no `.sql` files at all): no layout.
 
-use super::{Entry, Layout, SourceError, paired, sections};
+use super::{Disk, Entry, Files, Layout, SourceError, paired, sections};
 use std::path::Path;
 
 /// How many `.sql` files step 5 opens at most before deciding that the
@@ -36,23 +36,23 @@ pub const SNIFF_LIMIT: usize = 32;
 
 /// Detects the layout of the migrations directory `dir`.
 pub fn detect(dir: &Path) -> Result<Layout, SourceError> {
-    let (entries, _) = super::list_top(dir)?;
-    detect_in(&entries).ok_or_else(|| SourceError::NoLayout {
+    let (entries, _) = super::list_top(&Disk, dir)?;
+    detect_in(&Disk, &entries).ok_or_else(|| SourceError::NoLayout {
         path: dir.to_path_buf(),
     })
 }
 
-pub(crate) fn detect_in(entries: &[Entry]) -> Option<Layout> {
+pub(crate) fn detect_in(files: &dyn Files, entries: &[Entry]) -> Option<Layout> {
     if entries
         .iter()
         .any(|e| !e.is_dir && (e.name == "sqitch.plan" || e.name == "sqlitch.plan"))
     {
         return Some(Layout::Sqitch);
     }
-    if entries
-        .iter()
-        .any(|e| e.is_dir && (e.path.join("up.sql").is_file() || e.path.join("down.sql").is_file()))
-    {
+    if entries.iter().any(|e| {
+        e.is_dir
+            && (files.is_file(&e.path.join("up.sql")) || files.is_file(&e.path.join("down.sql")))
+    }) {
         return Some(Layout::Diesel);
     }
     let sql: Vec<&Entry> = entries.iter().filter(|e| e.is_sql_file()).collect();
@@ -90,7 +90,7 @@ pub(crate) fn detect_in(entries: &[Entry]) -> Option<Layout> {
     }
     for e in sql.iter().take(SNIFF_LIMIT) {
         // An unreadable file says nothing; discovery reports it later.
-        let Ok(text) = std::fs::read(&e.path) else {
+        let Ok(text) = files.read(&e.path) else {
             continue;
         };
         if let Some(layout) = sections::sniff(&String::from_utf8_lossy(&text)) {

@@ -24,12 +24,12 @@ pub(crate) fn read(entries: &[Entry], cx: &mut Cx) {
 fn read_one(entry: &Entry, cx: &mut Cx) {
     let up_path = entry.path.join("up.sql");
     let down_path = entry.path.join("down.sql");
-    let has_up = up_path.is_file();
-    let has_down = down_path.is_file();
+    let has_up = cx.is_file(&up_path);
+    let has_down = cx.is_file(&down_path);
     if !has_up && !has_down {
         // Folders without migration files (docs, fixtures) are no concern
         // of diesel's unless they hold SQL that was probably meant to run.
-        if holds_sql(&entry.path) {
+        if holds_sql(cx, &entry.path) {
             cx.unrecognised(&entry.path, EXPECTED);
         }
         return;
@@ -66,9 +66,9 @@ fn read_one(entry: &Entry, cx: &mut Cx) {
     });
 }
 
-fn holds_sql(dir: &Path) -> bool {
+fn holds_sql(cx: &Cx, dir: &Path) -> bool {
     let mut skipped = Vec::new();
-    super::list(dir, &mut skipped)
+    super::list(cx.files, dir, &mut skipped)
         .map(|entries| entries.iter().any(Entry::is_sql_file))
         .unwrap_or(false)
 }
@@ -76,7 +76,7 @@ fn holds_sql(dir: &Path) -> bool {
 /// diesel's `metadata.toml`: `run_in_transaction = false` runs the migration
 /// outside a transaction. Missing file or key: in a transaction.
 fn run_in_transaction(path: &Path, cx: &mut Cx) -> bool {
-    if !path.is_file() {
+    if !cx.is_file(path) {
         return true;
     }
     let Some(text) = cx.read_text(path, "the migration is assumed to run in a transaction") else {

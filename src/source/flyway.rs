@@ -133,7 +133,7 @@ fn execute_in_transaction(script: &Path, cx: &mut Cx) -> bool {
     let mut conf = script.as_os_str().to_owned();
     conf.push(".conf");
     let conf = PathBuf::from(conf);
-    if !conf.is_file() {
+    if !cx.is_file(&conf) {
         return true;
     }
     let Some(text) = cx.read_text(&conf, "the migration is assumed to run in a transaction") else {

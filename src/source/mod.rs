@@ -10,15 +10,17 @@
 
 mod detect;
 mod diesel;
+mod files;
 mod flyway;
 pub mod git;
 mod paired;
 mod plain;
 mod sections;
 mod sqitch;
-mod version;
+pub(crate) mod version;
 
 pub use detect::detect;
+pub use files::{Disk, Files, Listed};
 
 use crate::diagnostic::{Finding, LineIndex, Location, Severity};
 use serde::Serialize;
@@ -272,15 +274,28 @@ pub mod codes {
 /// for a directory that is missing, unreadable, or (when auto-detecting) holds
 /// nothing that looks like migrations.
 pub fn discover(dir: &Path, layout: Option<Layout>) -> Result<Discovery, SourceError> {
-    let (entries, skipped) = list_top(dir)?;
+    discover_in(&Disk, dir, layout)
+}
+
+/// [`discover`] in any tree of files, such as a commit's.
+pub fn discover_in(
+    files: &dyn Files,
+    dir: &Path,
+    layout: Option<Layout>,
+) -> Result<Discovery, SourceError> {
+    let (entries, skipped) = list_top(files, dir)?;
     let forced = layout.is_some();
     let layout = match layout {
         Some(l) => l,
-        None => detect::detect_in(&entries).ok_or_else(|| SourceError::NoLayout {
+        None => detect::detect_in(files, &entries).ok_or_else(|| SourceError::NoLayout {
             path: dir.to_path_buf(),
         })?,
     };
-    let mut cx = Cx::default();
+    let mut cx = Cx {
+        files,
+        migrations: Vec::new(),
+        findings: Vec::new(),
+    };
     for path in skipped {
         cx.finding(Finding::new(
             codes::UNREADABLE_FILE,
@@ -317,14 +332,23 @@ pub fn discover(dir: &Path, layout: Option<Layout>) -> Result<Discovery, SourceE
     Ok(cx.finish(dir, layout, forced))
 }
 
-/// What a layout reader accumulates: migrations in any order, findings.
-#[derive(Default)]
-pub(crate) struct Cx {
+/// What a layout reader accumulates: migrations in any order, findings;
+/// and the tree it reads them from.
+pub(crate) struct Cx<'a> {
+    files: &'a dyn Files,
     migrations: Vec<Migration>,
     findings: Vec<Finding>,
 }
 
-impl Cx {
+impl Cx<'_> {
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.is_file(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.files.is_dir(path)
+    }
+
     fn push(&mut self, m: Migration) {
         self.migrations.push(m);
     }
@@ -371,7 +395,7 @@ impl Cx {
     /// Reads a script file as UTF-8. On failure records `unreadable-file`,
     /// saying what the caller does without it (`consequence`).
     fn read_text(&mut self, path: &Path, consequence: &str) -> Option<Arc<str>> {
-        match read_text(path) {
+        match read_text(self.files, path) {
             Ok(text) => Some(text),
             Err(ReadError { location, message }) => {
                 self.finding(Finding::new(
@@ -428,13 +452,7 @@ impl Cx {
                 format!("no migrations found in the {layout} layout"),
             ));
         }
-        self.findings.sort_by(|a, b| {
-            (&a.location.path, a.location.start, a.code).cmp(&(
-                &b.location.path,
-                b.location.start,
-                b.code,
-            ))
-        });
+        crate::diagnostic::sort(&mut self.findings);
         Discovery {
             layout,
             migrations: self.migrations,
@@ -461,18 +479,28 @@ impl Entry {
 
 /// Lists the top directory; failures here are the directory being unusable.
 /// Also returns the entries whose type could not be read.
-fn list_top(dir: &Path) -> Result<(Vec<Entry>, Vec<PathBuf>), SourceError> {
-    let meta = std::fs::metadata(dir).map_err(|source| SourceError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(SourceError::NotADirectory {
-            path: dir.to_path_buf(),
-        });
+fn list_top(files: &dyn Files, dir: &Path) -> Result<(Vec<Entry>, Vec<PathBuf>), SourceError> {
+    match files.kind(dir) {
+        Some(true) => {}
+        Some(false) => {
+            return Err(SourceError::NotADirectory {
+                path: dir.to_path_buf(),
+            });
+        }
+        None => {
+            // Ask again for the reason the tree gives.
+            let source = files
+                .list(dir)
+                .err()
+                .unwrap_or_else(|| std::io::ErrorKind::NotFound.into());
+            return Err(SourceError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
     }
     let mut skipped = Vec::new();
-    let entries = list(dir, &mut skipped).map_err(|source| SourceError::Io {
+    let entries = list(files, dir, &mut skipped).map_err(|source| SourceError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
@@ -481,24 +509,16 @@ fn list_top(dir: &Path) -> Result<(Vec<Entry>, Vec<PathBuf>), SourceError> {
 
 /// Lists `dir` sorted by name, hidden entries left out. Entries whose type
 /// cannot be read are left out too; their paths go to `skipped`.
-pub(crate) fn list(dir: &Path, skipped: &mut Vec<PathBuf>) -> std::io::Result<Vec<Entry>> {
+pub(crate) fn list(
+    files: &dyn Files,
+    dir: &Path,
+    skipped: &mut Vec<PathBuf>,
+) -> std::io::Result<Vec<Entry>> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        // An entry that vanishes or errors mid-listing has no name to report.
-        let Ok(entry) = entry else {
-            continue;
-        };
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, path, is_dir) in files.list(dir)? {
         if name.starts_with('.') {
             continue;
         }
-        let path = entry.path();
-        // Follow symlinks: a linked migration folder is still a folder.
-        let is_dir = match entry.file_type() {
-            Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.is_dir()),
-            Ok(t) => Ok(t.is_dir()),
-            Err(e) => Err(e),
-        };
         match is_dir {
             Ok(is_dir) => out.push(Entry { path, name, is_dir }),
             Err(_) => skipped.push(path),
@@ -512,7 +532,7 @@ pub(crate) fn list(dir: &Path, skipped: &mut Vec<PathBuf>) -> std::io::Result<Ve
 /// Subfolders that cannot be listed are reported and skipped.
 pub(crate) fn walk_sql(dir: &Path, cx: &mut Cx, out: &mut Vec<PathBuf>) {
     let mut skipped = Vec::new();
-    let entries = match list(dir, &mut skipped) {
+    let entries = match list(cx.files, dir, &mut skipped) {
         Ok(entries) => entries,
         Err(e) => {
             cx.finding(Finding::new(
@@ -538,8 +558,8 @@ struct ReadError {
     message: String,
 }
 
-fn read_text(path: &Path) -> Result<Arc<str>, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError {
+fn read_text(files: &dyn Files, path: &Path) -> Result<Arc<str>, ReadError> {
+    let bytes = files.read(path).map_err(|e| ReadError {
         location: Location::file(path),
         message: format!("cannot read file: {e}"),
     })?;

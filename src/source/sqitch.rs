@@ -132,7 +132,7 @@ pub(crate) fn read(dir: &Path, entries: &[Entry], cx: &mut Cx) {
         let deploy = dir.join("deploy").join(&file);
         let revert = dir.join("revert").join(&file);
         listed.insert(deploy.clone());
-        if !deploy.is_file() {
+        if !cx.is_file(&deploy) {
             cx.finding(
                 Finding::new(
                     codes::MISSING_SCRIPT,
@@ -150,7 +150,7 @@ pub(crate) fn read(dir: &Path, entries: &[Entry], cx: &mut Cx) {
         let Some(up) = cx.read_text(&deploy, "the change is skipped") else {
             continue;
         };
-        let down = if revert.is_file() {
+        let down = if cx.is_file(&revert) {
             cx.read_text(&revert, "the change is kept without its revert")
                 .map(|t: Arc<str>| Script::whole(revert, t))
         } else {
@@ -176,7 +176,7 @@ pub(crate) fn read(dir: &Path, entries: &[Entry], cx: &mut Cx) {
 
     let mut deploy_files = Vec::new();
     let deploy_dir = dir.join("deploy");
-    if deploy_dir.is_dir() {
+    if cx.is_dir(&deploy_dir) {
         super::walk_sql(&deploy_dir, cx, &mut deploy_files);
     }
     for path in deploy_files {
