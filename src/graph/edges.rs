@@ -12,7 +12,7 @@
 
 use super::{DepKind, Node, nextval_target, same_set};
 use crate::model::catalog::{
-    AttNum, Catalog, ConstraintDef, FunctionKey, ObjectName, Oid, RelKind, TypeKind,
+    AttNum, Catalog, ConstraintDef, FunctionKey, ObjectName, Oid, RelKind, Table, TypeKind,
 };
 use crate::sql::ir::TypeName;
 use std::collections::HashSet;
@@ -33,9 +33,12 @@ pub(super) enum Unit {
 /// Something a contribution looked up besides its own object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(super) enum Read {
-    /// The table or view with this oid: whether it exists, which it is,
-    /// its columns and constraints.
+    /// Whether a table or view with this oid exists, and which it is.
     Relation(Oid),
+    /// The names and numbers of table `oid`'s columns.
+    Columns(Oid),
+    /// Table `oid`'s primary key and unique constraints: names and columns.
+    Keys(Oid),
     /// Which relation, if any, has this name.
     RelationName(ObjectName),
     /// Whether this type exists.
@@ -246,7 +249,7 @@ fn table(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
             }
             // The foreign key rests on the unique index of the referenced
             // columns.
-            out.reads.push(Read::Relation(*ref_table));
+            out.reads.push(Read::Keys(*ref_table));
             let key = catalog.tables.get(ref_table).and_then(|rt| {
                 rt.constraints.iter().find(|rc| match &rc.kind {
                     ConstraintDef::PrimaryKey { columns, .. }
@@ -297,6 +300,7 @@ fn index(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
         );
     }
     if let Some(t) = catalog.tables.get(&i.table) {
+        out.reads.push(Read::Columns(i.table));
         let mut cols: HashSet<AttNum> = i.include.iter().copied().collect();
         for k in &i.keys {
             if let Some(a) = k.column {
@@ -346,7 +350,7 @@ fn view(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
         }
     }
     for (t, a) in &v.read_columns {
-        out.reads.push(Read::Relation(*t));
+        out.reads.push(Read::Columns(*t));
         if catalog
             .tables
             .get(t)
@@ -356,4 +360,63 @@ fn view(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
         }
     }
     true
+}
+
+/// What a changed table tells the objects that read it: `old` and `new`
+/// are the table before and after (`None`: it did not exist).
+pub(super) fn table_reads(oid: Oid, old: Option<&Table>, new: Option<&Table>) -> Vec<Read> {
+    let mut reads = renamed(old.map(|t| &t.name), new.map(|t| &t.name));
+    match (old, new) {
+        (Some(a), Some(b)) => {
+            if !a
+                .columns
+                .iter()
+                .map(|c| (c.attnum, &c.name))
+                .eq(b.columns.iter().map(|c| (c.attnum, &c.name)))
+            {
+                reads.push(Read::Columns(oid));
+            }
+            if !keys(a).eq(keys(b)) {
+                reads.push(Read::Keys(oid));
+            }
+        }
+        _ => reads.extend([Read::Relation(oid), Read::Columns(oid), Read::Keys(oid)]),
+    }
+    reads
+}
+
+/// A table's primary key and unique constraints: names and columns.
+fn keys(t: &Table) -> impl Iterator<Item = (&String, &Vec<AttNum>)> {
+    t.constraints.iter().filter_map(|c| match &c.kind {
+        ConstraintDef::PrimaryKey { columns, .. } | ConstraintDef::Unique { columns, .. } => {
+            Some((&c.name, columns))
+        }
+        _ => None,
+    })
+}
+
+/// What a changed relation other than a table tells its readers: its
+/// name when that changed, and whether it exists.
+pub(super) fn relation_reads(
+    oid: Oid,
+    old: Option<&ObjectName>,
+    new: Option<&ObjectName>,
+) -> Vec<Read> {
+    let mut reads = renamed(old, new);
+    if old.is_none() || new.is_none() {
+        reads.push(Read::Relation(oid));
+    }
+    reads
+}
+
+/// The names a relation was and is known by, when they differ (or it came
+/// or went): lookups by name may now find something else.
+fn renamed(old: Option<&ObjectName>, new: Option<&ObjectName>) -> Vec<Read> {
+    if old == new {
+        return Vec::new();
+    }
+    old.into_iter()
+        .chain(new)
+        .map(|n| Read::RelationName(n.clone()))
+        .collect()
 }

@@ -171,28 +171,19 @@ impl DependencyGraph {
             let read = Read::FunctionName(k.name.clone());
             touched.push((Unit::Function(k.clone()), vec![read]));
         });
-        fn names(old: Option<&ObjectName>, new: Option<&ObjectName>) -> Vec<Read> {
-            old.into_iter()
-                .chain(new.filter(|n| Some(*n) != old))
-                .map(|n| Read::RelationName(n.clone()))
-                .collect()
-        }
         changed(&mut seen.sequences, &catalog.sequences, |k, old, new| {
-            let reads = names(old.map(|s| &s.name), new.map(|s| &s.name));
+            let reads = edges::relation_reads(*k, old.map(|s| &s.name), new.map(|s| &s.name));
             touched.push((Unit::Sequence(*k), reads));
         });
         changed(&mut seen.indexes, &catalog.indexes, |k, old, new| {
-            let reads = names(old.map(|i| &i.name), new.map(|i| &i.name));
+            let reads = edges::relation_reads(*k, old.map(|i| &i.name), new.map(|i| &i.name));
             touched.push((Unit::Index(*k), reads));
         });
         changed(&mut seen.tables, &catalog.tables, |k, old, new| {
-            let mut reads = names(old.map(|t| &t.name), new.map(|t| &t.name));
-            reads.push(Read::Relation(*k));
-            touched.push((Unit::Table(*k), reads));
+            touched.push((Unit::Table(*k), edges::table_reads(*k, old, new)));
         });
         changed(&mut seen.views, &catalog.views, |k, old, new| {
-            let mut reads = names(old.map(|v| &v.name), new.map(|v| &v.name));
-            reads.push(Read::Relation(*k));
+            let reads = edges::relation_reads(*k, old.map(|v| &v.name), new.map(|v| &v.name));
             touched.push((Unit::View(*k), reads));
         });
         if touched.is_empty() {
