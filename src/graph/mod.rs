@@ -198,42 +198,100 @@ impl DependencyGraph {
             }
             dirty.insert(unit);
         }
-        for unit in &dirty {
-            self.retract(unit);
-        }
+        // Nodes that lose edges are removed only once the new edges are in,
+        // if still bare: most get theirs back.
+        let mut loose = Vec::new();
         let mut work = Edges::default();
         for unit in dirty {
             work.clear();
-            if edges::contribution(catalog, &unit, &mut work) {
-                self.contribute(unit, &mut work);
-            }
+            let exists = edges::contribution(catalog, &unit, &mut work);
+            self.rework(unit, exists, &mut work, &mut loose);
+        }
+        for i in loose {
+            self.release(i);
         }
     }
 
-    /// Takes a unit's edges out, and the nodes left with no edge.
-    fn retract(&mut self, unit: &Unit) {
-        let Some(c) = self.units.remove(unit) else {
-            return;
-        };
-        for e in c.edges {
-            if let Some((a, b)) = self.graph.edge_endpoints(e) {
-                self.graph.remove_edge(e);
-                self.release(a);
-                self.release(b);
-            }
+    /// Replaces a unit's edges with `work`'s (none when the object no
+    /// longer `exists`), leaving in place the edges that stay: removing
+    /// an edge walks its nodes' edge lists, which for a schema holds an
+    /// edge from every object in it. Nodes that lose edges go to `loose`.
+    fn rework(&mut self, unit: Unit, exists: bool, work: &mut Edges, loose: &mut Vec<NodeIndex>) {
+        let old = self.units.remove(&unit).unwrap_or_default();
+        if !exists {
+            // Gone: no edges, and it reads nothing any more.
+            work.clear();
         }
-        for r in c.reads {
-            if let Some(units) = self.readers.get_mut(&r) {
-                units.retain(|u| u != unit);
-                if units.is_empty() {
-                    self.readers.remove(&r);
+        let mut new: Vec<(NodeIndex, NodeIndex, DepKind)> = Vec::with_capacity(work.edges.len());
+        for (a, b, kind) in work.edges.drain(..) {
+            let a = self.node(a);
+            let b = self.node(b);
+            new.push((a, b, kind));
+        }
+        let key = |&(a, b, kind): &(NodeIndex, NodeIndex, DepKind)| (a, b, kind == DepKind::Auto);
+        new.sort_unstable_by_key(key);
+        let mut had: Vec<((NodeIndex, NodeIndex, DepKind), EdgeIndex)> = old
+            .edges
+            .iter()
+            .filter_map(|&e| {
+                let (a, b) = self.graph.edge_endpoints(e)?;
+                Some(((a, b, *self.graph.edge_weight(e)?), e))
+            })
+            .collect();
+        had.sort_unstable_by_key(|(k, _)| key(k));
+        // Walk both sorted lists: keep the edges in both, drop the old
+        // ones only, add the new ones only.
+        let mut kept = Vec::with_capacity(new.len());
+        let mut had = had.into_iter().peekable();
+        for n in new {
+            while let Some(&(h, e)) = had.peek() {
+                if key(&h) < key(&n) {
+                    self.graph.remove_edge(e);
+                    loose.extend([h.0, h.1]);
+                    had.next();
+                } else {
+                    break;
                 }
             }
+            match had.peek() {
+                Some(&(h, e)) if key(&h) == key(&n) => {
+                    kept.push(e);
+                    had.next();
+                }
+                _ => kept.push(self.graph.add_edge(n.0, n.1, n.2)),
+            }
         }
-        if let Unit::Schema(s) = unit
-            && let Some(&i) = self.index.get(&Node::Schema(s.clone()))
-        {
-            self.release(i);
+        for (h, e) in had {
+            self.graph.remove_edge(e);
+            loose.extend([h.0, h.1]);
+        }
+        work.reads.sort_unstable();
+        work.reads.dedup();
+        if work.reads != old.reads {
+            for r in &old.reads {
+                if let Some(units) = self.readers.get_mut(r) {
+                    units.retain(|u| *u != unit);
+                    if units.is_empty() {
+                        self.readers.remove(r);
+                    }
+                }
+            }
+            for r in &work.reads {
+                self.readers
+                    .entry(r.clone())
+                    .or_default()
+                    .push(unit.clone());
+            }
+        }
+        if let Unit::Schema(s) = &unit {
+            let i = self.node(Node::Schema(s.clone()));
+            if !exists {
+                loose.push(i);
+            }
+        }
+        if exists {
+            let reads = std::mem::take(&mut work.reads);
+            self.units.insert(unit, Contribution { edges: kept, reads });
         }
     }
 
@@ -254,29 +312,6 @@ impl DependencyGraph {
         if let Some(node) = self.graph.remove_node(i) {
             self.index.remove(&node);
         }
-    }
-
-    /// Puts a unit's freshly worked-out edges in.
-    fn contribute(&mut self, unit: Unit, work: &mut Edges) {
-        if let Unit::Schema(s) = &unit {
-            self.node(Node::Schema(s.clone()));
-        }
-        let mut c = Contribution::default();
-        for (a, b, kind) in work.edges.drain(..) {
-            let a = self.node(a);
-            let b = self.node(b);
-            c.edges.push(self.graph.add_edge(a, b, kind));
-        }
-        work.reads.sort_unstable();
-        work.reads.dedup();
-        for r in work.reads.drain(..) {
-            self.readers
-                .entry(r.clone())
-                .or_default()
-                .push(unit.clone());
-            c.reads.push(r);
-        }
-        self.units.insert(unit, c);
     }
 
     fn node(&mut self, node: Node) -> NodeIndex {
