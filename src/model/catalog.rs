@@ -369,9 +369,10 @@ pub struct Function {
 /// before a migration, a replay of its down on the side) copies pointers,
 /// and changing an object through [`Objects::get_mut`] copies that object
 /// only, when another catalog still shares it. Two catalogs that grew from
-/// one copy hold the very same object where neither changed it, which
-/// [`Objects::same`] tells in one comparison: catalog comparisons and the
-/// dependency graph skip such objects without looking inside.
+/// one copy hold the very same object where neither changed it, which one
+/// pointer comparison tells: catalog comparisons
+/// ([`Objects::differing_from`]) and the dependency graph skip such objects
+/// without looking inside.
 ///
 /// The map also carries a stamp, new with every change and kept by copies:
 /// two maps with one stamp hold the same objects
@@ -487,27 +488,26 @@ impl<K: Ord, V: Clone> Objects<K, V> {
         self.map.iter().map(|(k, v)| (k, &**v))
     }
 
-    /// Whether `other` holds the very object this map holds under `key`
-    /// (both grew from one copy and neither changed it since).
-    pub fn same<Q: Ord + ?Sized>(&self, key: &Q, other: &Self) -> bool
+    /// The objects of this map that `other` does not hold equal under the
+    /// same key, in key order: nothing when the two share their stamp,
+    /// else a walk over both maps side by side, where an object the two
+    /// share is passed over without looking inside.
+    pub fn differing_from<'a>(&'a self, other: &'a Self) -> impl Iterator<Item = &'a V> + 'a
     where
-        K: Borrow<Q>,
-    {
-        matches!((self.map.get(key), other.map.get(key)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
-    }
-
-    /// Whether `other` holds an equal object under `key`: the same one
-    /// ([`Objects::same`], without looking inside), or one equal field by
-    /// field.
-    pub fn equal_at<Q: Ord + ?Sized>(&self, key: &Q, other: &Self) -> bool
-    where
-        K: Borrow<Q>,
         V: PartialEq,
     {
-        match (self.map.get(key), other.map.get(key)) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-            _ => false,
-        }
+        let same = self.unchanged_from(other);
+        let mut theirs = other.map.iter().peekable();
+        self.map
+            .iter()
+            .take_while(move |_| !same)
+            .filter_map(move |(k, v)| {
+                while theirs.next_if(|(tk, _)| *tk < k).is_some() {}
+                match theirs.next_if(|(tk, _)| *tk == k) {
+                    Some((_, tv)) if Arc::ptr_eq(v, tv) || v == tv => None,
+                    _ => Some(&**v),
+                }
+            })
     }
 
     /// Whether this map holds just what `other` held when one was copied

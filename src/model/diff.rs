@@ -151,18 +151,16 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The objects of one kind in `mine`; none when `theirs` holds the same
-/// map (copied from one another, neither changed since).
-fn kind<'a, K: Ord, V: Clone>(
+/// The objects of one kind in `mine`; with `theirs`, only those it does
+/// not hold equal under the same key.
+fn differing<'a, K: Ord, V: Clone + PartialEq>(
     mine: &'a Objects<K, V>,
-    theirs: Option<&Objects<K, V>>,
-) -> impl Iterator<Item = &'a V> {
-    let n = if theirs.is_some_and(|t| t.unchanged_from(mine)) {
-        0
-    } else {
-        usize::MAX
-    };
-    mine.values().take(n)
+    theirs: Option<&'a Objects<K, V>>,
+) -> Box<dyn Iterator<Item = &'a V> + 'a> {
+    match theirs {
+        Some(t) => Box::new(mine.differing_from(t)),
+        None => Box::new(mine.values()),
+    }
 }
 
 /// One entry per object: its name and a canonical description. With
@@ -174,8 +172,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
         c.relation_name(oid)
             .map_or_else(|| "?".to_owned(), ToString::to_string)
     };
-    for s in kind(&c.schemas, other.map(|o| &o.schemas)) {
-        if temp(&s.name) || other.is_some_and(|o| o.schemas.equal_at(&s.name, &c.schemas)) {
+    for s in differing(&c.schemas, other.map(|o| &o.schemas)) {
+        if temp(&s.name) {
             continue;
         }
         m.insert(
@@ -183,10 +181,7 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(String::new(), &s.comment),
         );
     }
-    for e in kind(&c.extensions, other.map(|o| &o.extensions)) {
-        if other.is_some_and(|o| o.extensions.equal_at(&e.name, &c.extensions)) {
-            continue;
-        }
+    for e in differing(&c.extensions, other.map(|o| &o.extensions)) {
         m.insert(
             format!("extension {}", e.name),
             with_comment(
@@ -199,17 +194,15 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             ),
         );
     }
-    for t in kind(&c.types, other.map(|o| &o.types)) {
-        if temp(&t.name.schema) || other.is_some_and(|o| o.types.equal_at(&t.name, &c.types)) {
+    for t in differing(&c.types, other.map(|o| &o.types)) {
+        if temp(&t.name.schema) {
             continue;
         }
         let kind = serde_json::to_string(&t.kind).unwrap_or_default();
         m.insert(format!("type {}", t.name), with_comment(kind, &t.comment));
     }
-    for f in kind(&c.functions, other.map(|o| &o.functions)) {
-        if temp(&f.key.name.schema)
-            || other.is_some_and(|o| o.functions.equal_at(&f.key, &c.functions))
-        {
+    for f in differing(&c.functions, other.map(|o| &o.functions)) {
+        if temp(&f.key.name.schema) {
             continue;
         }
         m.insert(
@@ -217,9 +210,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(squash(&f.definition), &f.comment),
         );
     }
-    for s in kind(&c.sequences, other.map(|o| &o.sequences)).filter(|s| !s.identity) {
-        if temp(&s.name.schema) || other.is_some_and(|o| o.sequences.equal_at(&s.oid, &c.sequences))
-        {
+    for s in differing(&c.sequences, other.map(|o| &o.sequences)).filter(|s| !s.identity) {
+        if temp(&s.name.schema) {
             continue;
         }
         let owned = s
@@ -238,8 +230,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             ),
         );
     }
-    for t in kind(&c.tables, other.map(|o| &o.tables)) {
-        if temp(&t.name.schema) || other.is_some_and(|o| o.tables.equal_at(&t.oid, &c.tables)) {
+    for t in differing(&c.tables, other.map(|o| &o.tables)) {
+        if temp(&t.name.schema) {
             continue;
         }
         let mut desc = match &t.kind {
@@ -296,8 +288,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             );
         }
     }
-    for i in kind(&c.indexes, other.map(|o| &o.indexes)).filter(|i| i.constraint.is_none()) {
-        if temp(&i.name.schema) || other.is_some_and(|o| o.indexes.equal_at(&i.oid, &c.indexes)) {
+    for i in differing(&c.indexes, other.map(|o| &o.indexes)).filter(|i| i.constraint.is_none()) {
+        if temp(&i.name.schema) {
             continue;
         }
         m.insert(
@@ -305,8 +297,8 @@ fn entries(c: &Catalog, other: Option<&Catalog>) -> BTreeMap<String, String> {
             with_comment(index_definition(c, i), &i.comment),
         );
     }
-    for v in kind(&c.views, other.map(|o| &o.views)) {
-        if temp(&v.name.schema) || other.is_some_and(|o| o.views.equal_at(&v.oid, &c.views)) {
+    for v in differing(&c.views, other.map(|o| &o.views)) {
+        if temp(&v.name.schema) {
             continue;
         }
         let kind = if v.materialized {
