@@ -194,3 +194,26 @@ fn a_range_plans_as_one() {
     );
     assert!(matches!(unknown, Err(plan::PlanError::UnknownVersion(_))));
 }
+
+#[test]
+fn each_statement_is_undone_the_way_it_runs() {
+    // What `--emit` relies on: a migration's down runs in the transaction
+    // mode of its up.
+    use turquoise::plan::Run;
+    for case in CASES {
+        for p in plan_of(case).phases {
+            assert_eq!(p.steps.len(), p.undo.len(), "{case}");
+            for (s, undo) in p.steps.iter().zip(&p.undo) {
+                let outside = s.run == Run::NoTransaction;
+                assert!(
+                    undo.iter()
+                        .all(|u| (u.run == Run::NoTransaction) == outside),
+                    "{case}: {} undone by {:?}",
+                    s.sql,
+                    undo
+                );
+                assert!(!outside || undo.len() <= 1, "{case}: {}", s.sql);
+            }
+        }
+    }
+}

@@ -183,3 +183,43 @@ fn a_broken_plan_is_caught() {
         report.final_differences
     );
 }
+
+#[test]
+fn emitted_migrations_pass_verify_in_several_layouts() {
+    use support::emitted::{load, plan_and_emit, replace_original, write_history};
+    use turquoise::pg::verify;
+    use turquoise::source::Layout;
+    for layout in [
+        Layout::Diesel,
+        Layout::GolangMigrate,
+        Layout::Goose,
+        Layout::Flyway,
+        Layout::Sqitch,
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let original = write_history(dir, layout);
+        let emitted = plan_and_emit(dir, layout);
+        replace_original(dir, layout, &original, &emitted);
+        let h = load(dir, layout);
+        let report = verify::verify(
+            &server(),
+            &h,
+            &["public".to_owned()],
+            &verify::Options::default(),
+            false,
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        assert!(
+            report.ok(),
+            "{layout}: {}",
+            serde_json::to_string_pretty(&report).unwrap()
+        );
+        assert_eq!(
+            report.migrations.len(),
+            1 + emitted.migrations.len(),
+            "{layout}"
+        );
+    }
+}

@@ -8,6 +8,7 @@ use crate::plan::{self, Fill, Options, Selection};
 use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -50,8 +51,13 @@ pub struct PlanArgs {
     /// Run the plan on a real PostgreSQL (a scratch database with the
     /// schema before the migration and rows in it): every phase, every
     /// rollback, and the statements blue and green issue in between.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "emit")]
     pub verify: bool,
+    /// Write the phases as new migrations into DIR, in the history's
+    /// layout, numbered after the planned migration (never overwrites a
+    /// file).
+    #[arg(long, value_name = "DIR")]
+    pub emit: Option<PathBuf>,
     /// The server for --verify (default: TURQUOISE_DATABASE_URL, then
     /// `[verify] database_url`, then a throwaway local cluster).
     #[arg(long, value_name = "URL", requires = "verify")]
@@ -92,6 +98,9 @@ pub fn run_plan(cli: &Cli, args: &PlanArgs) -> Result<ExitCode> {
     if args.verify {
         return verify(args, &s, &history, &selection, &plan);
     }
+    if let Some(dir) = &args.emit {
+        return emit(&plan, &history, dir);
+    }
     let out = match args.format {
         PlanFormat::Markdown => plan::format::markdown(&plan),
         PlanFormat::Json => plan::format::json(&plan),
@@ -105,6 +114,67 @@ pub fn run_plan(cli: &Cli, args: &PlanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `--emit DIR`: writes the phases as migrations and says what ships when.
+fn emit(plan: &plan::Plan, history: &crate::history::History, dir: &Path) -> Result<ExitCode> {
+    use std::fmt::Write as _;
+    let migrations: Vec<crate::source::Migration> = history
+        .migrations
+        .iter()
+        .map(|m| m.migration.clone())
+        .collect();
+    let emitted = match plan::emit::emit(plan, &migrations, history.layout, dir) {
+        Ok(e) => e,
+        Err(e @ (plan::emit::EmitError::Refused(_) | plan::emit::EmitError::Unchecked)) => {
+            eprintln!("turquoise: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "wrote {} migrations in {} layout to {}:",
+        emitted.migrations.len(),
+        history.layout,
+        dir.display()
+    );
+    for w in &emitted.migrations {
+        let files: Vec<String> = w
+            .files
+            .iter()
+            .map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string())
+            .collect();
+        let _ = writeln!(out, "  {:<9} {}", w.phase.title(), files.join(", "));
+    }
+    if !emitted.sqitch_plan.is_empty() {
+        let _ = writeln!(
+            out,
+            "add these lines to sqitch.plan (turquoise does not edit it):"
+        );
+        for l in &emitted.sqitch_plan {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+    let originals: Vec<String> = plan
+        .migrations
+        .iter()
+        .map(|m| m.up.display().to_string())
+        .collect();
+    let _ = writeln!(
+        out,
+        "they replace {}: delete it before committing them.",
+        originals.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "ship the expand and backfill migrations before (or with) the release that replaces blue; ship the contract ones in a later release, once green runs everywhere (see docs/plans.md)."
+    );
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--verify`: runs the plan on a server and prints what happened.

@@ -81,6 +81,20 @@ pub(crate) struct Draft {
     pub drops: Option<Node>,
 }
 
+/// A phase's statements in order, each with what undoes it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ordered {
+    pub steps: Vec<Step>,
+    pub undo: Vec<Vec<Step>>,
+}
+
+impl Ordered {
+    /// The undos, last statement first: the phase's rollback.
+    pub fn rollback(&self) -> Vec<Step> {
+        self.undo.iter().rev().flatten().cloned().collect()
+    }
+}
+
 /// The planner's state while strategies run.
 pub(crate) struct Cx<'a> {
     pub before: &'a Catalog,
@@ -236,30 +250,23 @@ impl<'a> Cx<'a> {
             .or_else(|| self.before.tables.get(&oid).map(|t| t.name.clone()))
     }
 
-    /// The statements of `phase`, ordered, with the undos of its statements
-    /// last first.
-    pub fn steps(
-        &self,
-        phase: PhaseKind,
-        order: &dyn Fn(&mut Vec<&Draft>),
-    ) -> (Vec<Step>, Vec<Step>) {
+    /// The statements of `phase`, ordered, each with what undoes it.
+    pub fn steps(&self, phase: PhaseKind, order: &dyn Fn(&mut Vec<&Draft>)) -> Ordered {
         let mut drafts: Vec<&Draft> = self.drafts.iter().filter(|d| d.phase == phase).collect();
         drafts.sort_by_key(|d| (d.slot, d.seq));
         order(&mut drafts);
-        let steps = drafts.iter().map(|d| d.step.clone()).collect();
-        let rollback = drafts
-            .iter()
-            .rev()
-            .flat_map(|d| d.undo.iter().cloned())
-            .collect();
-        (steps, rollback)
+        Ordered {
+            steps: drafts.iter().map(|d| d.step.clone()).collect(),
+            undo: drafts.iter().map(|d| d.undo.clone()).collect(),
+        }
     }
 
     /// The phase with its statements, rollback and what was said about it.
-    pub fn phase(&self, kind: PhaseKind, steps: Vec<Step>, rollback: Vec<Step>) -> Phase {
+    pub fn phase(&self, kind: PhaseKind, ordered: Ordered) -> Phase {
         let mut p = Phase::new(kind);
-        p.steps = steps;
-        p.rollback = rollback;
+        p.rollback = ordered.rollback();
+        p.steps = ordered.steps;
+        p.undo = ordered.undo;
         p.instructions = self.instructions.get(&kind).cloned().unwrap_or_default();
         let green_here = if self.turquoise {
             kind == PhaseKind::DeployGreen

@@ -15,6 +15,7 @@
 mod build;
 mod check;
 mod delta;
+pub mod emit;
 pub mod format;
 mod intent;
 pub mod model;
@@ -289,6 +290,12 @@ pub fn differences(
     check::differences(expected, actual, ignore)
 }
 
+/// Whether a difference between two catalogs is only the order of a
+/// table's columns.
+pub fn column_order_only(d: &crate::model::diff::Difference) -> bool {
+    check::column_order_only(d)
+}
+
 /// Plans the selected migrations of `history`.
 pub fn plan(
     history: &History,
@@ -313,14 +320,14 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
     let mut check: Vec<String> = Vec::new();
     let mut hazards: Vec<(PhaseKind, Vec<String>)> = Vec::new();
 
-    let (expand, expand_back) = cx.steps(Expand, &|_| {});
+    let expand = cx.steps(Expand, &|_| {});
     let mut e = r.before.clone();
-    let (p, h) = check::apply(&mut e, &expand, pg, &timeout, "expand");
+    let (p, h) = check::apply(&mut e, &expand.steps, pg, &timeout, "expand");
     check.extend(p);
     hazards.push((Expand, h));
-    let (backfill, backfill_back) = cx.steps(Backfill, &|_| {});
+    let backfill = cx.steps(Backfill, &|_| {});
     let mut pstate = e.clone();
-    let (p, h) = check::apply(&mut pstate, &backfill, pg, &timeout, "backfill");
+    let (p, h) = check::apply(&mut pstate, &backfill.steps, pg, &timeout, "backfill");
     check.extend(p);
     hazards.push((Backfill, h));
 
@@ -328,9 +335,9 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
         s.contract(&mut cx, &pstate);
     }
     strategy::dependents::rebuild(&mut cx, &pstate);
-    let (contract, contract_back) = cx.steps(Contract, &|d| order::drops_first(d, &pstate));
+    let contract = cx.steps(Contract, &|d| order::drops_first(d, &pstate));
     let mut f = pstate.clone();
-    let (p, h) = check::apply(&mut f, &contract, pg, &timeout, "contract");
+    let (p, h) = check::apply(&mut f, &contract.steps, pg, &timeout, "contract");
     check.extend(p);
     hazards.push((Contract, h));
 
@@ -345,15 +352,15 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
         }
     }
     let rollbacks = [
-        (Expand, &e, &r.before, &expand_back),
-        (Backfill, &pstate, &e, &backfill_back),
-        (Contract, &f, &pstate, &contract_back),
+        (Expand, &e, &r.before, &expand),
+        (Backfill, &pstate, &e, &backfill),
+        (Contract, &f, &pstate, &contract),
     ];
-    for (kind, after, before, back) in rollbacks {
+    for (kind, after, before, ordered) in rollbacks {
         let mut s = after.clone();
         let (p, _) = check::apply(
             &mut s,
-            back,
+            &ordered.rollback(),
             pg,
             &timeout,
             &format!("{} rollback", kind.title()),
@@ -372,13 +379,13 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
 
     let mut phases = Vec::new();
     for kind in PhaseKind::ALL {
-        let (steps, back) = match kind {
-            Expand => (expand.clone(), expand_back.clone()),
-            Backfill => (backfill.clone(), backfill_back.clone()),
-            Contract => (contract.clone(), contract_back.clone()),
-            _ => (Vec::new(), Vec::new()),
+        let ordered = match kind {
+            Expand => expand.clone(),
+            Backfill => backfill.clone(),
+            Contract => contract.clone(),
+            _ => build::Ordered::default(),
         };
-        let mut phase = cx.phase(kind, steps, back);
+        let mut phase = cx.phase(kind, ordered);
         if kind == DeployGreen {
             phase.instructions.insert(
                 0,

@@ -177,6 +177,11 @@ pub struct Phase {
     pub steps: Vec<Step>,
     /// Statements that return the schema to the state before the phase.
     pub rollback: Vec<Step>,
+    /// What undoes each of `steps` (`rollback` is these, last first): a
+    /// part of the phase written as a migration gets the undos of its
+    /// statements as its down.
+    #[serde(skip)]
+    pub undo: Vec<Vec<Step>>,
     /// What the release must do (deploy phases), or what the operator
     /// should know (the others).
     pub instructions: Vec<String>,
@@ -216,6 +221,7 @@ impl Phase {
             after_rollback,
             steps: Vec::new(),
             rollback: Vec::new(),
+            undo: Vec::new(),
             instructions: Vec::new(),
             hazards: Vec::new(),
             rollback_notes: Vec::new(),

@@ -200,12 +200,14 @@ pub(crate) fn key_columns(table: &Table) -> Option<Vec<String>> {
     };
     if let Some(pk) = table.primary_key()
         && let ConstraintDef::PrimaryKey { columns, .. } = &pk.kind
+        && !columns.is_empty()
     {
         return Some(named(columns));
     }
     table.constraints.iter().find_map(|c| match &c.kind {
         ConstraintDef::Unique { columns, .. }
             if !c.deferrable
+                && !columns.is_empty()
                 && columns
                     .iter()
                     .all(|a| table.column_by_num(*a).is_some_and(|c| c.not_null)) =>

@@ -139,6 +139,15 @@ pub(crate) fn batched_update(b: &Batch) -> String {
             format!("({})", v.join(", "))
         }
     };
+    let Some(first) = lasts.first() else {
+        // No key to batch by: one UPDATE.
+        let condition = b
+            .condition
+            .as_ref()
+            .map(|c| format!(" WHERE {c}"))
+            .unwrap_or_default();
+        return format!("UPDATE {} SET {}{condition}", b.table, b.set);
+    };
     let (key, last, end) = (tuple(&cols), tuple(&lasts), tuple(&ends));
     let mut declare = String::new();
     for (i, c) in cols.iter().enumerate() {
@@ -163,7 +172,7 @@ pub(crate) fn batched_update(b: &Batch) -> String {
         list = cols.join(", "),
         ends_list = ends.join(", "),
         table = b.table,
-        first = lasts[0],
+        first = first,
         size = b.size,
         desc = desc.join(", "),
         set = b.set,

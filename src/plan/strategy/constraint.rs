@@ -201,16 +201,17 @@ fn attach(cx: &mut Cx, table: &ObjectName, c: &Constraint, phase: PhaseKind, slo
                 quote_ident(&i.name.name)
             ) + &deferrable,
         ),
+        // In the rollback's transaction, not concurrently: the undo of a
+        // statement runs the way the statement does.
         vec![
             Step::new(
                 "the constraint goes, with its index",
                 format!("{alter} DROP CONSTRAINT {q}"),
             ),
             Step::new(
-                "the index again",
-                concurrently(&render::index_definition(cx.after, &plain)),
-            )
-            .outside(),
+                "the index again (blocks writes while it builds)",
+                render::index_definition(cx.after, &plain),
+            ),
         ],
     );
 }

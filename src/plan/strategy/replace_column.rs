@@ -598,36 +598,13 @@ impl Strategy for ReplaceColumn {
             comment: "the sync trigger again, before the rows are copied back".to_owned(),
             ..s
         }));
+        // One UPDATE, in the rollback's transaction: a rollback runs as
+        // one migration, whose down cannot also commit batches.
         let back = p.to_old(&nc);
-        if let Some(key) = key_columns(pt) {
-            let key: Vec<String> = key
-                .into_iter()
-                .map(|k| if k == old_col { p.nc.clone() } else { k })
-                .collect();
-            undo.push(
-                Step::new(
-                    format!("{old_q} from {nc}, in batches"),
-                    statements::batched_update(&Batch {
-                        table: &t,
-                        alias: None,
-                        key: &key,
-                        set: format!("{old_q} = {back}"),
-                        condition: Some(format!("{old_q} IS DISTINCT FROM {back}")),
-                        size: cx.options.batch_size,
-                        lock_timeout: &cx.options.lock_timeout,
-                    }),
-                )
-                .outside(),
-            );
-        } else {
-            undo.push(
-                Step::new(
-                    format!("{old_q} from {nc}"),
-                    format!("UPDATE {t} SET {old_q} = {back}"),
-                )
-                .alone(),
-            );
-        }
+        undo.push(Step::new(
+            format!("{old_q} from {nc}"),
+            format!("UPDATE {t} SET {old_q} = {back} WHERE {old_q} IS DISTINCT FROM {back}"),
+        ));
         if let Some(d) = &pcol.default {
             undo.push(Step::new(
                 "its default",
@@ -716,19 +693,23 @@ impl Strategy for ReplaceColumn {
                         }
                     }
                     // The column has its final name until the rollback
-                    // renames it back (the index follows).
+                    // renames it back (the index follows). Built in the
+                    // rollback's transaction, not concurrently: see above.
                     let rebuild = cx.after.indexes.get(index).map(|i| {
                         let mut unique = i.clone();
                         unique.constraint = None;
                         unique.name = ObjectName::new(&i.name.schema, &name);
-                        concurrently(&render::index_definition(cx.after, &unique))
+                        render::index_definition(cx.after, &unique)
                     });
                     let mut undo = vec![Step::new(
                         "the key goes, with its index",
                         format!("{alter} DROP CONSTRAINT {}", quote_ident(&c.name)),
                     )];
                     if let Some(sql) = rebuild {
-                        undo.push(Step::new("the copy again", sql).outside());
+                        undo.push(Step::new(
+                            "the copy again (blocks writes while it builds)",
+                            sql,
+                        ));
                     }
                     cx.add(
                         PhaseKind::Contract,
