@@ -27,6 +27,7 @@ pub mod history;
 pub mod lint;
 pub mod model;
 pub mod pg;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod source;

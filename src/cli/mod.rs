@@ -10,6 +10,7 @@ mod check;
 pub mod config;
 mod conflicts;
 mod lint;
+mod plan;
 
 use crate::diagnostic::{Finding, Severity};
 use crate::history::{self, History};
@@ -51,6 +52,12 @@ enum Command {
     /// history, and changes that do not commute. `--fix` renumbers the
     /// branch's new migrations.
     Conflicts(conflicts::ConflictsArgs),
+    /// Plan a migration that breaks running code as phases blue,
+    /// turquoise and green releases live through: expand, backfill,
+    /// deploy turquoise, deploy green, contract; with the SQL and rollback
+    /// of each (`--emit` writes them as migrations, `--verify` runs them on
+    /// a real PostgreSQL).
+    Plan(plan::PlanArgs),
     /// Write `turquoise.sum` (a hash per migration and one for the whole
     /// set) in the migrations folder, so that two branches that both add
     /// migrations clash in git when merged.
@@ -270,6 +277,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint(args) => lint::run_lint(&cli, args),
         Command::Check(args) => check::run_check(&cli, args),
         Command::Conflicts(args) => conflicts::run_conflicts(&cli, args),
+        Command::Plan(args) => plan::run_plan(&cli, args),
         Command::Sum { source, check } => conflicts::run_sum(&cli, source, *check),
         Command::Rules { format } => lint::run_rules(matches!(format, ListFormat::Json)),
         Command::Explain { rule } => lint::run_explain(rule),
@@ -333,16 +341,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Err(anyhow!("no migration has version {v}"));
                 }
             }
-            let url = database_url
-                .clone()
-                .or_else(|| {
-                    std::env::var("TURQUOISE_DATABASE_URL")
-                        .ok()
-                        .filter(|u| !u.is_empty())
-                })
-                .or(s.database_url.clone());
-            let server = match &url {
-                Some(u) => Server::from_url(u)?,
+            let server = match database_url_of(database_url.as_deref(), &s) {
+                Some(u) => Server::from_url(&u)?,
                 None if *keep => {
                     return Err(anyhow!(
                         "--keep needs a server that outlives turquoise: the throwaway server verify starts without a URL is removed when it ends; give --database-url (or TURQUOISE_DATABASE_URL, or [verify] database_url)"
@@ -382,6 +382,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+/// The server URL to use: the flag, then `TURQUOISE_DATABASE_URL`, then
+/// `[verify] database_url` (none: a throwaway server).
+fn database_url_of(flag: Option<&str>, s: &Settings) -> Option<String> {
+    flag.map(str::to_owned)
+        .or_else(|| {
+            std::env::var("TURQUOISE_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        })
+        .or(s.database_url.clone())
 }
 
 fn load(s: &Settings, at: Option<String>) -> Result<History> {

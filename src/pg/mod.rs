@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod introspect;
+pub mod plan;
 pub mod server;
 pub mod trace;
 pub mod verify;

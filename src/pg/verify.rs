@@ -208,9 +208,10 @@ pub fn verify(
             }
         }
         replay.end_transaction();
+        let up_wrapped = wrapped(history, mig, &m.up);
         let checked = i >= from;
         if !checked {
-            let step = run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?;
+            let step = run_script(server, &mut client, &mig.up, &m.up, up_wrapped)?;
             if let Step::Failed { message, .. } = &step {
                 return Err(PgError::Other(format!(
                     "migration {} failed before --from was reached: {message}",
@@ -232,7 +233,7 @@ pub fn verify(
                 &mut traces,
             )?
         } else {
-            run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?
+            run_script(server, &mut client, &mig.up, &m.up, up_wrapped)?
         };
         let mut report = MigrationReport {
             version: mig.version.text.clone(),
@@ -284,18 +285,24 @@ pub fn verify(
                 .down
                 .clone()
                 .unwrap_or_else(|| crate::sql::parse_script(down_script));
-            let down = run_script(server, &mut client, down_script, &parsed, mig.transaction)?;
+            let down = run_script(
+                server,
+                &mut client,
+                down_script,
+                &parsed,
+                wrapped(history, mig, &parsed),
+            )?;
             if !down.failed() {
                 let after_down = introspect(server, &mut client)?.catalog;
-                report.down_residue = diff::compare(&before, &after_down);
-                let again = run_script(server, &mut client, &mig.up, &m.up, mig.transaction)?;
+                report.down_residue = restored(&before, &after_down);
+                let again = run_script(server, &mut client, &mig.up, &m.up, up_wrapped)?;
                 if again.failed() {
                     // The database holds what the down left; put back the
                     // state after the up so the rest can run.
                     client = reset_to(server, &scratch, &setup, &after_up)?;
                 } else {
                     let again_state = introspect(server, &mut client)?.catalog;
-                    report.reapply_residue = diff::compare(&after_up, &again_state);
+                    report.reapply_residue = restored(&after_up, &again_state);
                     if !report.reapply_residue.is_empty() {
                         client = reset_to(server, &scratch, &setup, &after_up)?;
                     }
@@ -366,12 +373,18 @@ fn rollback(
             .down
             .clone()
             .unwrap_or_else(|| crate::sql::parse_script(down_script));
-        let step = run_script(server, client, down_script, &parsed, mig.transaction)?;
+        let step = run_script(
+            server,
+            client,
+            down_script,
+            &parsed,
+            wrapped(history, mig, &parsed),
+        )?;
         if step.failed() {
             trustworthy = false;
         } else if trustworthy {
             let now = introspect(server, client)?.catalog;
-            report.rollback_residue = diff::compare(before, &now);
+            report.rollback_residue = restored(before, &now);
             if !report.rollback_residue.is_empty() {
                 trustworthy = false;
             }
@@ -380,6 +393,16 @@ fn rollback(
         progress(n + 1, total, &format!("rollback {}", mig.version));
     }
     Ok(())
+}
+
+/// What a down (or an up run again) left different from `expected`: the
+/// order of a table's columns does not count, since no migration can put
+/// back a column dropped and added again where it stood.
+fn restored(expected: &Catalog, actual: &Catalog) -> Vec<Difference> {
+    diff::compare(expected, actual)
+        .into_iter()
+        .filter(|d| !crate::plan::column_order_only(d))
+        .collect()
 }
 
 /// The model's catalog as the server spells it: loaded into the shadow
@@ -472,6 +495,19 @@ fn statement_for(object: &str, m: &crate::history::ReplayedMigration) -> Option<
             })
         })
     })
+}
+
+/// Whether the framework runs `script` of `mig` inside a transaction
+/// block. golang-migrate sends a file as one query: PostgreSQL runs a
+/// file of several statements as one transaction, but a lone statement
+/// (`CREATE INDEX CONCURRENTLY`) on its own.
+fn wrapped(history: &History, mig: &crate::source::Migration, script: &ParsedScript) -> bool {
+    let statements = script
+        .statements
+        .iter()
+        .filter(|s| !matches!(s.kind, StatementKind::Meta { .. }))
+        .count();
+    mig.transaction && !(history.layout == crate::source::Layout::GolangMigrate && statements == 1)
 }
 
 /// The SQL of a statement as written in its file.

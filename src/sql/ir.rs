@@ -1008,4 +1008,12 @@ pub struct Dml {
     pub has_where: bool,
     /// SELECT ... FOR UPDATE / FOR SHARE: it locks the rows it reads.
     pub row_locks: bool,
+    /// A single-table UPDATE (no FROM, no RETURNING, one column per SET
+    /// item): each `column = expression`, as written. What a planner needs
+    /// to run the statement in batches; empty for any other statement.
+    pub assignments: Vec<(String, SqlExpr)>,
+    /// UPDATE / DELETE: the WHERE condition, as written.
+    pub selection: Option<SqlExpr>,
+    /// UPDATE: the alias the target table goes by (`UPDATE books AS b`).
+    pub alias: Option<String>,
 }

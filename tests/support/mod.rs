@@ -12,6 +12,7 @@
 
 pub mod bins;
 pub mod cluster;
+pub mod emitted;
 
 use bins::BinDir;
 use cluster::Cluster;

@@ -702,6 +702,9 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
         columns: Vec::new(),
         has_where: false,
         row_locks: false,
+        assignments: Vec::new(),
+        selection: None,
+        alias: None,
     };
     match stmt {
         Statement::Query(q) => {
@@ -724,16 +727,33 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
         Statement::Update(u) => {
             summary.verb = "UPDATE".to_owned();
             summary.target = Some(table_factor_name(&u.table.relation)?);
+            let mut single = u.from.is_none() && u.returning.is_none() && u.table.joins.is_empty();
             for a in &u.assignments {
                 let targets: Vec<&ObjectName> = match &a.target {
                     ast::AssignmentTarget::ColumnName(n) => vec![n],
                     ast::AssignmentTarget::Tuple(ns) => ns.iter().collect(),
                 };
-                for t in targets {
+                single &= targets.len() == 1;
+                for t in &targets {
                     push_unique(&mut summary.columns, last_name(t)?);
                 }
+                if let [t] = targets.as_slice() {
+                    summary
+                        .assignments
+                        .push((last_name(t)?, sql_expr(&a.value)));
+                }
+            }
+            if !single {
+                summary.assignments.clear();
+            }
+            if let TableFactor::Table {
+                alias: Some(alias), ..
+            } = &u.table.relation
+            {
+                summary.alias = Some(fold(&alias.name));
             }
             summary.has_where = u.selection.is_some();
+            summary.selection = u.selection.as_ref().map(sql_expr);
         }
         Statement::Delete(d) => {
             summary.verb = "DELETE".to_owned();
@@ -743,6 +763,7 @@ fn dml(stmt: &Statement) -> Result<Stmt, String> {
             let first = from.first().ok_or("DELETE without a table")?;
             summary.target = Some(table_factor_name(&first.relation)?);
             summary.has_where = d.selection.is_some();
+            summary.selection = d.selection.as_ref().map(sql_expr);
         }
         Statement::Merge(m) => {
             summary.verb = "MERGE".to_owned();
@@ -989,6 +1010,26 @@ pub(crate) mod tests {
         assert_eq!(u.columns, vec!["a", "b"]);
         assert!(u.has_where);
         assert!(u.relations.contains(&q(None, "u")));
+        assert!(
+            u.assignments.is_empty(),
+            "an UPDATE ... FROM is not single-table"
+        );
+        let b = dml_of(
+            "UPDATE books AS b SET published_on = b.created_at::date WHERE b.published_on IS NULL",
+        );
+        assert_eq!(b.alias.as_deref(), Some("b"));
+        assert_eq!(b.assignments.len(), 1);
+        assert_eq!(b.assignments[0].0, "published_on");
+        assert_eq!(b.assignments[0].1.sql, "b.created_at::DATE");
+        assert_eq!(
+            b.selection.as_ref().map(|e| e.sql.as_str()),
+            Some("b.published_on IS NULL")
+        );
+        assert!(
+            dml_of("UPDATE t SET (a, b) = (1, 2)")
+                .assignments
+                .is_empty()
+        );
         let d = dml_of("DELETE FROM t");
         assert_eq!(d.target, Some(q(None, "t")));
         assert!(!d.has_where);

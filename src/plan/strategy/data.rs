@@ -1,0 +1,143 @@
+//! The range's own row changes, in backfill, in the order written. A
+//! single-table UPDATE runs in batches over the table's key, each batch its
+//! own transaction, skipping the rows it would not change (so running it
+//! again after an interruption only finishes the work); anything else runs
+//! as written, in a transaction of its own.
+
+use super::Strategy;
+use crate::classify::Compatibility;
+use crate::plan::build::{Cx, Slot};
+use crate::plan::model::{PhaseKind, Step};
+use crate::plan::statements::{self, Batch};
+use crate::sql::ir::quote_ident;
+
+pub(crate) struct Data;
+
+impl Strategy for Data {
+    fn early(&self, cx: &mut Cx) {
+        let data = cx.intent.data.clone();
+        for d in &data {
+            let first_line = d.sql.lines().next().unwrap_or("").trim().to_owned();
+            let written_as = format!("{} ({})", first_line, d.location);
+            let batchable = d.verb == "UPDATE"
+                && !d.assignments.is_empty()
+                && d.assignments.iter().all(|(_, a, _)| a.is_some());
+            let target = d
+                .table
+                .as_ref()
+                .and_then(|(oid, name)| Some((cx.table_name(*oid)?, name.clone())));
+            let object = match &d.table {
+                Some((_, n)) => format!("rows of {n}"),
+                None => format!("statement at {}", d.location),
+            };
+            match (batchable, &d.key, target) {
+                (true, Some(key), Some((table, then))) => {
+                    // The statement may name the table as it was called
+                    // then: that name is the alias.
+                    let alias = d
+                        .alias
+                        .clone()
+                        .or_else(|| (then.name != table.name).then(|| then.name.clone()));
+                    let assigned: Vec<&str> =
+                        d.assignments.iter().map(|(c, _, _)| c.as_str()).collect();
+                    let reads_itself = d
+                        .assignments
+                        .iter()
+                        .any(|(_, _, e)| e.columns.iter().any(|c| assigned.contains(&c.as_str())));
+                    let set = d
+                        .assignments
+                        .iter()
+                        .map(|(c, _, e)| format!("{} = {}", quote_ident(c), e.sql))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mut condition: Vec<String> =
+                        d.selection.iter().map(|s| s.sql.clone()).collect();
+                    if !reads_itself {
+                        let cols: Vec<String> = d
+                            .assignments
+                            .iter()
+                            .map(|(c, _, _)| quote_ident(c))
+                            .collect();
+                        let exprs: Vec<String> = d
+                            .assignments
+                            .iter()
+                            .map(|(_, _, e)| format!("({})", e.sql))
+                            .collect();
+                        let tuple = |v: &[String]| {
+                            if v.len() == 1 {
+                                v[0].clone()
+                            } else {
+                                format!("({})", v.join(", "))
+                            }
+                        };
+                        condition.push(format!(
+                            "{} IS DISTINCT FROM {}",
+                            tuple(&cols),
+                            tuple(&exprs)
+                        ));
+                    } else {
+                        cx.hazard(
+                            PhaseKind::Backfill,
+                            format!("{written_as} reads what it writes: run again after an interruption, it changes the batches already done a second time; start it again from the key the last NOTICE names"),
+                        );
+                    }
+                    cx.add(
+                        PhaseKind::Backfill,
+                        Slot::Data,
+                        Step::new(
+                            format!(
+                                "{written_as}, in batches of {} in key order, one transaction each",
+                                cx.options.batch_size
+                            ),
+                            statements::batched_update(&Batch {
+                                table: &table,
+                                alias: alias.as_deref(),
+                                key,
+                                set,
+                                condition: Some(condition.join(") AND (")),
+                                size: cx.options.batch_size,
+                                lock_timeout: &cx.options.lock_timeout,
+                            }),
+                        )
+                        .outside(),
+                        Vec::new(),
+                    );
+                    cx.planned(object, "data", Compatibility::Data, "batched in backfill");
+                }
+                _ => {
+                    cx.add(
+                        PhaseKind::Backfill,
+                        Slot::Data,
+                        Step::new(
+                            format!("as the migration writes it ({})", d.location),
+                            d.sql.clone(),
+                        )
+                        .alone(),
+                        Vec::new(),
+                    );
+                    let why = if d.verb != "UPDATE" {
+                        format!("{} runs as written", d.verb)
+                    } else if d.key.is_none() {
+                        "its table has no key to batch by".to_owned()
+                    } else {
+                        "it is not a plain single-table UPDATE".to_owned()
+                    };
+                    cx.hazard(
+                        PhaseKind::Backfill,
+                        format!("{written_as} runs in one transaction ({why}): it holds its row locks until it ends"),
+                    );
+                    cx.planned(
+                        object,
+                        "data",
+                        Compatibility::Data,
+                        "in backfill, as written",
+                    );
+                }
+            }
+            cx.rollback_note(
+                PhaseKind::Backfill,
+                format!("row changes are not undone: {written_as}"),
+            );
+        }
+    }
+}
