@@ -347,6 +347,7 @@ fn boundary(out: &mut String, b: &crate::pg::plan::Boundary) {
     let mut apps: Vec<String> = b.probes.iter().map(|p| p.app.to_string()).collect();
     apps.dedup();
     let ok = b.probes.iter().filter(|p| p.ok).count();
+    let unusable = b.probes.iter().filter(|p| p.unusable).count();
     if b.probes.is_empty() && b.syncs.is_empty() {
         let _ = writeln!(out, "  {}: nothing to run", b.at);
         return;
@@ -362,12 +363,18 @@ fn boundary(out: &mut String, b: &crate::pg::plan::Boundary) {
             apps.join(" and ")
         }
     );
+    if unusable > 0 {
+        let _ = write!(
+            out,
+            " ({unusable} fail on their own schema too: values turquoise cannot make for it, left out)"
+        );
+    }
     if !b.syncs.is_empty() {
         let equal = b.syncs.iter().filter(|s| s.differing == 0).count();
         let _ = write!(out, "; {equal}/{} synced column pairs equal", b.syncs.len());
     }
     out.push('\n');
-    for p in b.probes.iter().filter(|p| !p.ok) {
+    for p in b.probes.iter().filter(|p| !p.ok && !p.unusable) {
         let _ = writeln!(
             out,
             "    {} {} FAILED: {}\n      {}",
