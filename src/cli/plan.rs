@@ -288,6 +288,22 @@ fn verify_text(
     for k in &report.not_run {
         let _ = writeln!(out, "{}: not run after the failure above", k.title());
     }
+    match &report.original {
+        Some(o) if !o.ok => {
+            let _ = writeln!(
+                out,
+                "the migration itself fails on the same schema and rows: {}\n  (the rows turquoise made up break the migration, not only the plan: check the failure against your data)",
+                o.error.as_deref().unwrap_or("")
+            );
+        }
+        Some(_) => {
+            let _ = writeln!(
+                out,
+                "the migration itself runs on the same schema and rows: the failure is the plan's"
+            );
+        }
+        None => {}
+    }
     if report.not_run.is_empty() && report.phases.iter().all(|p| p.run.ok) {
         if report.final_differences.is_empty() {
             let _ = writeln!(

@@ -97,6 +97,14 @@ impl Boundary {
     }
 }
 
+/// How the original migration ran on the rows the plan ran on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Original {
+    pub ok: bool,
+    /// The server's message and the statement's place, when it failed.
+    pub error: Option<String>,
+}
+
 /// One phase: its run, its rollback, and its run again.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseResult {
@@ -140,6 +148,10 @@ pub struct Report {
     pub final_differences: Vec<String>,
     /// Phases not run after a failure.
     pub not_run: Vec<PhaseKind>,
+    /// After a failure: the original migration run on the same schema and
+    /// rows, and where it failed (then the rows turquoise made up are at
+    /// fault, not the plan); `None` when it was not run.
+    pub original: Option<Original>,
     pub seconds: f64,
 }
 
@@ -187,25 +199,7 @@ pub fn verify(
         &schemas.before,
         "the schema before the migration",
     )?;
-    let mut rows = Vec::new();
-    for (table, variants) in probe::rows(&schemas.before, &schemas.after, ROWS) {
-        let mut error = None;
-        for sql in &variants {
-            match client.batch_execute(sql) {
-                Ok(()) => {
-                    error = None;
-                    break;
-                }
-                Err(e) => {
-                    fatal(&e, server)?;
-                    error = Some(message(&e));
-                }
-            }
-        }
-        if let Some(e) = error {
-            rows.push(format!("{table}: no rows ({e})"));
-        }
-    }
+    let rows = fill(server, &mut client, &schemas)?;
     let mut run = Run {
         server,
         client,
@@ -272,15 +266,43 @@ pub fn verify(
         stopped = !result.ok();
         phases.push(result);
     }
+    let mut shadow_client = shadow.connect()?;
+    if !setup.is_empty() {
+        shadow_client
+            .batch_execute(&setup)
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
+    }
+    let mut original = None;
     let final_differences = if stopped {
+        // The migration as written, on the same schema and rows.
+        load(
+            server,
+            &mut shadow_client,
+            &schemas.before,
+            "the schema before the migration",
+        )?;
+        fill(server, &mut shadow_client, &schemas)?;
+        let (from, to) =
+            crate::plan::range(history, selection).map_err(|e| PgError::Other(e.to_string()))?;
+        let mut result = Original {
+            ok: true,
+            error: None,
+        };
+        for i in from..=to {
+            if let super::verify::Step::Failed { message, location } =
+                super::verify::run_up(server, &mut shadow_client, history, i)?
+            {
+                result.ok = false;
+                result.error = Some(match location {
+                    Some(l) => format!("{message} (at {l})"),
+                    None => message,
+                });
+                break;
+            }
+        }
+        original = Some(result);
         Vec::new()
     } else {
-        let mut shadow_client = shadow.connect()?;
-        if !setup.is_empty() {
-            shadow_client
-                .batch_execute(&setup)
-                .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
-        }
         load(
             server,
             &mut shadow_client,
@@ -302,6 +324,7 @@ pub fn verify(
         boundaries,
         final_differences,
         not_run,
+        original,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -546,6 +569,35 @@ impl Run<'_> {
             syncs: checks,
         })
     }
+}
+
+/// Puts the made-up rows in every table; returns the tables left empty,
+/// and why.
+fn fill(
+    server: &Server,
+    client: &mut Client,
+    schemas: &crate::plan::Schemas,
+) -> Result<Vec<String>, PgError> {
+    let mut rows = Vec::new();
+    for (table, variants) in probe::rows(&schemas.before, &schemas.after, ROWS) {
+        let mut error = None;
+        for sql in &variants {
+            match client.batch_execute(sql) {
+                Ok(()) => {
+                    error = None;
+                    break;
+                }
+                Err(e) => {
+                    fatal(&e, server)?;
+                    error = Some(message(&e));
+                }
+            }
+        }
+        if let Some(e) = error {
+            rows.push(format!("{table}: no rows ({e})"));
+        }
+    }
+    Ok(rows)
 }
 
 /// Loads a model's schema into an empty database.

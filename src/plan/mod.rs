@@ -121,7 +121,7 @@ pub(crate) struct Replayed {
 }
 
 /// The index range of the selected migrations in `history`.
-fn range(history: &History, selection: &Selection) -> Result<(usize, usize), PlanError> {
+pub(crate) fn range(history: &History, selection: &Selection) -> Result<(usize, usize), PlanError> {
     let find = |v: &str| {
         history
             .migrations

@@ -700,7 +700,7 @@ impl Strategy for ReplaceColumn {
             cx.rollback_note(
                 PhaseKind::Contract,
                 format!(
-                    "the migration converts {old_q} with USING, which has no inverse: the rollback copies {nc} back with a plain cast"
+                    "the migration converts {old_q} with USING, which has no inverse: the rollback copies {nc} back with a plain cast, which fails where PostgreSQL has no such cast (an enum to boolean): edit that UPDATE to convert back before you need it"
                 ),
             );
         }
