@@ -83,6 +83,6 @@ fn the_example_plans_are_up_to_date() {
     }
     assert!(
         problems.is_empty(),
-        "{problems:#?}\nrun `TURQUOISE_UPDATE_DOCS=1 cargo test --test plan` to write them"
+        "{problems:#?}\nrun `TURQUOISE_UPDATE_DOCS=1 cargo test --test example_plans` to write them"
     );
 }

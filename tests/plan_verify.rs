@@ -22,6 +22,18 @@ fn run(h: &History, selection: &Selection, options: &Options) -> (Plan, Report) 
     (plan, report)
 }
 
+/// `plan` of the last migration of `h`, verified.
+fn verify_whole(h: &History, plan: &Plan) -> Report {
+    verify(
+        &server(),
+        h,
+        &Selection::default(),
+        &["public".to_owned()],
+        plan,
+    )
+    .unwrap()
+}
+
 /// Everything that went wrong, for the assertion message.
 fn problems(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap()
@@ -165,14 +177,7 @@ fn a_broken_plan_is_caught() {
         .steps
         .retain(|s| !s.sql.starts_with("DROP TRIGGER") && !s.sql.starts_with("DROP FUNCTION"));
     contract.rollback.clear();
-    let report = verify(
-        &server(),
-        &h,
-        &Selection::default(),
-        &["public".to_owned()],
-        &plan,
-    )
-    .unwrap();
+    let report = verify_whole(&h, &plan);
     assert!(!report.ok());
     assert!(
         report
@@ -182,6 +187,42 @@ fn a_broken_plan_is_caught() {
         "{:?}",
         report.final_differences
     );
+}
+
+#[test]
+fn a_failure_says_whether_the_migration_itself_fails_on_the_rows() {
+    // A check the made-up rows break: the original migration fails too.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("1_schema.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL);",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("2_check.sql"),
+        "ALTER TABLE t ADD CONSTRAINT n_huge CHECK (n > 1000000);",
+    )
+    .unwrap();
+    let h = history::load(tmp.path(), &history::Options::default()).unwrap();
+    let (_, report) = run(&h, &Selection::default(), &Options::default());
+    assert!(!report.ok());
+    let original = report.original.as_ref().expect("the original was run");
+    assert!(!original.ok, "{}", problems(&report));
+    assert!(
+        original.error.as_deref().unwrap_or("").contains("n_huge"),
+        "{}",
+        problems(&report)
+    );
+    // A plan broken in expand: the migration itself runs.
+    let dir = Path::new("fixtures/plans/rename-column");
+    let h = history::load(dir, &history::Options::default()).unwrap();
+    let mut plan = plan::plan(&h, &Selection::default(), &Options::default()).unwrap();
+    if let Some(expand) = plan.phases.first_mut() {
+        expand.steps.push(plan::Step::new("broken", "SELECT 1/0"));
+    }
+    let report = verify_whole(&h, &plan);
+    assert!(!report.ok());
+    assert_eq!(report.original.map(|o| o.ok), Some(true));
 }
 
 #[test]

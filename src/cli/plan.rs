@@ -288,6 +288,22 @@ fn verify_text(
     for k in &report.not_run {
         let _ = writeln!(out, "{}: not run after the failure above", k.title());
     }
+    match &report.original {
+        Some(o) if !o.ok => {
+            let _ = writeln!(
+                out,
+                "the migration itself fails on the same schema and rows: {}\n  (the rows turquoise made up break the migration, not only the plan: check the failure against your data)",
+                o.error.as_deref().unwrap_or("")
+            );
+        }
+        Some(_) => {
+            let _ = writeln!(
+                out,
+                "the migration itself runs on the same schema and rows: the failure is the plan's"
+            );
+        }
+        None => {}
+    }
     if report.not_run.is_empty() && report.phases.iter().all(|p| p.run.ok) {
         if report.final_differences.is_empty() {
             let _ = writeln!(
@@ -347,6 +363,7 @@ fn boundary(out: &mut String, b: &crate::pg::plan::Boundary) {
     let mut apps: Vec<String> = b.probes.iter().map(|p| p.app.to_string()).collect();
     apps.dedup();
     let ok = b.probes.iter().filter(|p| p.ok).count();
+    let unusable = b.probes.iter().filter(|p| p.unusable).count();
     if b.probes.is_empty() && b.syncs.is_empty() {
         let _ = writeln!(out, "  {}: nothing to run", b.at);
         return;
@@ -362,12 +379,18 @@ fn boundary(out: &mut String, b: &crate::pg::plan::Boundary) {
             apps.join(" and ")
         }
     );
+    if unusable > 0 {
+        let _ = write!(
+            out,
+            " ({unusable} fail on their own schema too: values turquoise cannot make for it, left out)"
+        );
+    }
     if !b.syncs.is_empty() {
         let equal = b.syncs.iter().filter(|s| s.differing == 0).count();
         let _ = write!(out, "; {equal}/{} synced column pairs equal", b.syncs.len());
     }
     out.push('\n');
-    for p in b.probes.iter().filter(|p| !p.ok) {
+    for p in b.probes.iter().filter(|p| !p.ok && !p.unusable) {
         let _ = writeln!(
             out,
             "    {} {} FAILED: {}\n      {}",

@@ -888,10 +888,10 @@ fn parse_search_path(value: &str) -> Vec<String> {
         .collect()
 }
 
-/// Renames identifiers in an expression.
+/// Renames a column in an expression (not a function of that name).
 fn rename_in(expr: &mut SqlExpr, old: &str, new: &str) {
     if expr.columns.iter().any(|c| c == old) {
-        expr.sql = rename_identifier(&expr.sql, old, new);
+        expr.sql = crate::sql::rewrite::rename_column(&expr.sql, old, new);
         for c in &mut expr.columns {
             if c == old {
                 *c = new.to_owned();

@@ -52,6 +52,12 @@ pub struct ProbeResult {
     pub app: App,
     pub what: String,
     pub ok: bool,
+    /// It fails on the very schema its version was written for (blue's
+    /// before expand, green's after contract): the values turquoise made
+    /// do not pass a check or trigger of the project's, which says nothing
+    /// about the plan. Left out of the verdict.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unusable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The form that ran (or the last one tried).
@@ -86,8 +92,17 @@ pub struct Boundary {
 
 impl Boundary {
     pub fn ok(&self) -> bool {
-        self.probes.iter().all(|p| p.ok) && self.syncs.iter().all(|s| s.differing == 0)
+        self.probes.iter().all(|p| p.ok || p.unusable)
+            && self.syncs.iter().all(|s| s.differing == 0)
     }
+}
+
+/// How the original migration ran on the rows the plan ran on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Original {
+    pub ok: bool,
+    /// The server's message and the statement's place, when it failed.
+    pub error: Option<String>,
 }
 
 /// One phase: its run, its rollback, and its run again.
@@ -133,6 +148,10 @@ pub struct Report {
     pub final_differences: Vec<String>,
     /// Phases not run after a failure.
     pub not_run: Vec<PhaseKind>,
+    /// After a failure: the original migration run on the same schema and
+    /// rows, and where it failed (then the rows turquoise made up are at
+    /// fault, not the plan); `None` when it was not run.
+    pub original: Option<Original>,
     pub seconds: f64,
 }
 
@@ -180,25 +199,7 @@ pub fn verify(
         &schemas.before,
         "the schema before the migration",
     )?;
-    let mut rows = Vec::new();
-    for (table, variants) in probe::rows(&schemas.before, &schemas.after, ROWS) {
-        let mut error = None;
-        for sql in &variants {
-            match client.batch_execute(sql) {
-                Ok(()) => {
-                    error = None;
-                    break;
-                }
-                Err(e) => {
-                    fatal(&e, server)?;
-                    error = Some(message(&e));
-                }
-            }
-        }
-        if let Some(e) = error {
-            rows.push(format!("{table}: no rows ({e})"));
-        }
-    }
+    let rows = fill(server, &mut client, &schemas)?;
     let mut run = Run {
         server,
         client,
@@ -206,7 +207,6 @@ pub fn verify(
         after: &schemas.after,
         tables: &schemas.tables,
         plan,
-        k: 0,
     };
     let mut boundaries = vec![run.boundary(None, false, &[App::Blue], None)?];
     let mut phases = Vec::new();
@@ -266,15 +266,43 @@ pub fn verify(
         stopped = !result.ok();
         phases.push(result);
     }
+    let mut shadow_client = shadow.connect()?;
+    if !setup.is_empty() {
+        shadow_client
+            .batch_execute(&setup)
+            .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
+    }
+    let mut original = None;
     let final_differences = if stopped {
+        // The migration as written, on the same schema and rows.
+        load(
+            server,
+            &mut shadow_client,
+            &schemas.before,
+            "the schema before the migration",
+        )?;
+        fill(server, &mut shadow_client, &schemas)?;
+        let (from, to) =
+            crate::plan::range(history, selection).map_err(|e| PgError::Other(e.to_string()))?;
+        let mut result = Original {
+            ok: true,
+            error: None,
+        };
+        for i in from..=to {
+            if let super::verify::Step::Failed { message, location } =
+                super::verify::run_up(server, &mut shadow_client, history, i)?
+            {
+                result.ok = false;
+                result.error = Some(match location {
+                    Some(l) => format!("{message} (at {l})"),
+                    None => message,
+                });
+                break;
+            }
+        }
+        original = Some(result);
         Vec::new()
     } else {
-        let mut shadow_client = shadow.connect()?;
-        if !setup.is_empty() {
-            shadow_client
-                .batch_execute(&setup)
-                .map_err(|e| PgError::from_postgres(e, server, Op::Doing("setting search_path")))?;
-        }
         load(
             server,
             &mut shadow_client,
@@ -288,6 +316,7 @@ pub fn verify(
     drop(run);
     drop(scratch);
     drop(shadow);
+    unusable(&mut boundaries);
     Ok(Report {
         server_version,
         rows,
@@ -295,8 +324,41 @@ pub fn verify(
         boundaries,
         final_differences,
         not_run,
+        original,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Marks the statements that fail on the schema their version was written
+/// for: blue's before expand, green's after contract (when the catalog
+/// there is the migration's own, checked apart).
+fn unusable(boundaries: &mut [Boundary]) {
+    let failing = |b: Option<&Boundary>, app: App| -> Vec<String> {
+        b.map(|b| {
+            b.probes
+                .iter()
+                .filter(|p| p.app == app && !p.ok)
+                .map(|p| p.what.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let blue = failing(boundaries.first(), App::Blue);
+    let last = boundaries
+        .iter()
+        .rev()
+        .find(|b| b.phase == Some(PhaseKind::Contract) && !b.rollback);
+    let green = failing(last, App::Green);
+    for b in boundaries.iter_mut() {
+        for p in &mut b.probes {
+            let list = match p.app {
+                App::Blue => &blue,
+                App::Green => &green,
+                App::Turquoise => continue,
+            };
+            p.unusable = list.contains(&p.what);
+        }
+    }
 }
 
 /// The rollback of a phase, what runs after it, and the phase again.
@@ -316,13 +378,19 @@ fn rollback(
     let now = run.catalog()?;
     result.rollback_differences = crate::plan::differences(before, &now, &phase.irreversible);
     boundaries.push(run.boundary(Some(phase.kind), true, &phase.after_rollback, None)?);
-    let again = run.steps(&phase.steps)?;
+    let again = run.steps(&undone(phase))?;
     result.again = Some(again.clone());
     if again.ok {
         let now = run.catalog()?;
         result.again_differences = crate::plan::differences(after, &now, &[]);
     }
     Ok(())
+}
+
+/// The steps of `phase` that run again after its rollback: all but the
+/// row changes the rollback keeps (made twice, an INSERT would fail).
+fn undone(phase: &Phase) -> Vec<Step> {
+    phase.steps.iter().filter(|s| !s.once).cloned().collect()
 }
 
 /// The scratch database and what the checks need.
@@ -333,11 +401,16 @@ struct Run<'a> {
     after: &'a Catalog,
     tables: &'a [crate::model::catalog::Oid],
     plan: &'a Plan,
-    /// Makes each boundary's values new.
-    k: usize,
 }
 
 impl Run<'_> {
+    /// Runs transaction control; failing, the session is gone.
+    fn exec(&mut self, sql: &str) -> Result<(), PgError> {
+        self.client
+            .batch_execute(sql)
+            .map_err(|e| PgError::from_postgres(e, self.server, Op::Doing("running the checks")))
+    }
+
     fn catalog(&mut self) -> Result<Catalog, PgError> {
         Ok(introspect(self.server, &mut self.client)?.catalog)
     }
@@ -394,26 +467,46 @@ impl Run<'_> {
             (Some(k), false) => format!("after {}", k.title()),
             (Some(k), true) => format!("after the {} rollback", k.title()),
         };
+        // Everything runs in one transaction that is rolled back: each
+        // boundary sees the same rows, and the same statements (the same
+        // values) run at every boundary.
+        self.exec("BEGIN")?;
         let mut probes = Vec::new();
         for app in apps {
-            self.k += 1;
             let list = match app {
                 App::Blue => probe::probes(
                     App::Blue,
-                    self.before,
-                    self.after,
+                    (self.before, self.after),
                     self.tables,
                     ROWS,
-                    self.k,
+                    1,
+                    false,
                 ),
-                App::Green => probe::probes(
-                    App::Green,
-                    self.after,
-                    self.before,
-                    self.tables,
-                    ROWS,
-                    self.k,
-                ),
+                // Until contract, a retyped column has its old type, and a
+                // table that takes the name of a dropped one is not there.
+                App::Green => {
+                    let before_contract = phase != Some(PhaseKind::Contract) || rollback;
+                    let tables: Vec<_> = self
+                        .tables
+                        .iter()
+                        .filter(|oid| {
+                            !before_contract
+                                || self
+                                    .after
+                                    .relation_name(**oid)
+                                    .is_none_or(|n| !self.plan.late.contains(n))
+                        })
+                        .copied()
+                        .collect();
+                    probe::probes(
+                        App::Green,
+                        (self.after, self.before),
+                        &tables,
+                        ROWS,
+                        2,
+                        before_contract,
+                    )
+                }
                 App::Turquoise => Vec::new(),
             };
             for p in list {
@@ -421,19 +514,23 @@ impl Run<'_> {
                     app: p.app,
                     what: p.what.clone(),
                     ok: false,
+                    unusable: false,
                     error: None,
                     sql: String::new(),
                 };
                 for v in &p.variants {
                     result.sql = v.clone();
+                    self.exec("SAVEPOINT tq_probe")?;
                     match self.client.batch_execute(v) {
                         Ok(()) => {
+                            self.exec("RELEASE SAVEPOINT tq_probe")?;
                             result.ok = true;
                             result.error = None;
                             break;
                         }
                         Err(e) => {
                             fatal(&e, self.server)?;
+                            self.exec("ROLLBACK TO SAVEPOINT tq_probe")?;
                             result.error = Some(message(&e));
                         }
                     }
@@ -445,10 +542,12 @@ impl Run<'_> {
         if let Some(whole) = syncs {
             for s in &self.plan.syncs {
                 let sql = probe::sync_check(s, whole);
+                self.exec("SAVEPOINT tq_probe")?;
                 let differing = match self.client.query_one(sql.as_str(), &[]) {
                     Ok(row) => row.get::<_, i64>(0),
                     Err(e) => {
                         fatal(&e, self.server)?;
+                        self.exec("ROLLBACK TO SAVEPOINT tq_probe")?;
                         -1
                     }
                 };
@@ -461,6 +560,7 @@ impl Run<'_> {
                 });
             }
         }
+        self.exec("ROLLBACK")?;
         Ok(Boundary {
             at,
             phase,
@@ -469,6 +569,35 @@ impl Run<'_> {
             syncs: checks,
         })
     }
+}
+
+/// Puts the made-up rows in every table; returns the tables left empty,
+/// and why.
+fn fill(
+    server: &Server,
+    client: &mut Client,
+    schemas: &crate::plan::Schemas,
+) -> Result<Vec<String>, PgError> {
+    let mut rows = Vec::new();
+    for (table, variants) in probe::rows(&schemas.before, &schemas.after, ROWS) {
+        let mut error = None;
+        for sql in &variants {
+            match client.batch_execute(sql) {
+                Ok(()) => {
+                    error = None;
+                    break;
+                }
+                Err(e) => {
+                    fatal(&e, server)?;
+                    error = Some(message(&e));
+                }
+            }
+        }
+        if let Some(e) = error {
+            rows.push(format!("{table}: no rows ({e})"));
+        }
+    }
+    Ok(rows)
 }
 
 /// Loads a model's schema into an empty database.

@@ -497,6 +497,20 @@ fn statement_for(object: &str, m: &crate::history::ReplayedMigration) -> Option<
     })
 }
 
+/// Runs the up of migration `index` of `history` as its framework would.
+pub(crate) fn run_up(
+    server: &Server,
+    client: &mut Client,
+    history: &History,
+    index: usize,
+) -> Result<Step, PgError> {
+    let Some(m) = history.migrations.get(index) else {
+        return Ok(Step::Ok { ms: 0 });
+    };
+    let mig = &m.migration;
+    run_script(server, client, &mig.up, &m.up, wrapped(history, mig, &m.up))
+}
+
 /// Whether the framework runs `script` of `mig` inside a transaction
 /// block. golang-migrate sends a file as one query: PostgreSQL runs a
 /// file of several statements as one transaction, but a lone statement

@@ -104,6 +104,8 @@ pub(crate) struct Cx<'a> {
     pub drafts: Vec<Draft>,
     pub auxiliary: Vec<Auxiliary>,
     pub syncs: Vec<Sync>,
+    /// Relations made only in contract (their name is taken until then).
+    pub late: Vec<ObjectName>,
     pub refusals: Vec<Refusal>,
     pub changes: Vec<PlannedChange>,
     pub instructions: BTreeMap<PhaseKind, Vec<String>>,
@@ -135,6 +137,7 @@ impl<'a> Cx<'a> {
             drafts: Vec::new(),
             auxiliary: Vec::new(),
             syncs: Vec::new(),
+            late: Vec::new(),
             refusals: Vec::new(),
             changes: Vec::new(),
             instructions: BTreeMap::new(),
@@ -176,6 +179,15 @@ impl<'a> Cx<'a> {
 
     pub fn instruct(&mut self, phase: PhaseKind, text: impl Into<String>) {
         push_unique(self.instructions.entry(phase).or_default(), text.into());
+    }
+
+    /// The objects the statements drafted so far drop in contract.
+    pub fn dropped_in_contract(&self) -> Vec<Node> {
+        self.drafts
+            .iter()
+            .filter(|d| d.phase == PhaseKind::Contract)
+            .filter_map(|d| d.drops.clone())
+            .collect()
     }
 
     /// What green does (and a turquoise release, if one is needed, does

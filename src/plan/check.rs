@@ -118,6 +118,7 @@ fn spelling_only(d: &Difference) -> bool {
         s.as_deref()
             .unwrap_or("")
             .to_lowercase()
+            .replace("create or replace ", "create ")
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
             .collect::<String>()

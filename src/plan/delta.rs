@@ -217,36 +217,43 @@ pub(crate) fn changes(before: &Catalog, after: &Replay) -> Vec<NetChange> {
         }
     }
 
-    // Indexes that no constraint owns, by oid.
+    // Indexes that no constraint owns, by oid; an old and a new index of
+    // one name are one index made again. One that a constraint took over
+    // (`ADD CONSTRAINT ... USING INDEX`) is planned with the constraint.
+    let made_again = |i: &Index| {
+        a.relation(&i.name)
+            .and_then(|(_, oid)| a.indexes.get(&oid))
+            .filter(|n| n.constraint.is_none() && !before.indexes.contains_key(&n.oid))
+    };
     for i in before.indexes.values().filter(|i| i.constraint.is_none()) {
         let object = ObjectRef::Index {
             name: i.name.clone(),
         };
+        let state = Some(State::Index(i.clone()));
         match a.indexes.get(&i.oid) {
-            None => push(
-                change(Action::Drop, object, Some(State::Index(i.clone())), None),
-                Some(i.table),
-                None,
-                Some(i.oid),
-            ),
-            Some(n) if n.name != i.name => push(
-                change(
-                    Action::Rename,
-                    object,
-                    Some(State::Index(i.clone())),
-                    Some(State::Index(n.clone())),
+            Some(n) if n.constraint.is_some() => {}
+            None => match made_again(i) {
+                Some(n) => push(
+                    change(Action::Alter, object, state, Some(State::Index(n.clone()))),
+                    Some(i.table),
+                    None,
+                    Some(n.oid),
                 ),
+                None => push(
+                    change(Action::Drop, object, state, None),
+                    Some(i.table),
+                    None,
+                    Some(i.oid),
+                ),
+            },
+            Some(n) if n.name != i.name => push(
+                change(Action::Rename, object, state, Some(State::Index(n.clone()))),
                 Some(i.table),
                 None,
                 Some(i.oid),
             ),
             Some(n) if !same_index(before, a, i, n) => push(
-                change(
-                    Action::Alter,
-                    object,
-                    Some(State::Index(i.clone())),
-                    Some(State::Index(n.clone())),
-                ),
+                change(Action::Alter, object, state, Some(State::Index(n.clone()))),
                 Some(i.table),
                 None,
                 Some(i.oid),
@@ -261,7 +268,12 @@ pub(crate) fn changes(before: &Catalog, after: &Replay) -> Vec<NetChange> {
         }
     }
     for i in a.indexes.values().filter(|i| i.constraint.is_none()) {
-        if !before.indexes.contains_key(&i.oid) {
+        let again = before.indexes.values().any(|b| {
+            b.constraint.is_none()
+                && !a.indexes.contains_key(&b.oid)
+                && made_again(b).is_some_and(|n| n.oid == i.oid)
+        });
+        if !before.indexes.contains_key(&i.oid) && !again {
             push(
                 change(
                     Action::Create,
@@ -537,12 +549,17 @@ fn pair<T, K: PartialEq>(
     for o in old {
         match new.iter().find(|n| key(n) == key(o)) {
             None => out(change(Action::Drop, object.0(o), Some(state(o)), None)),
-            Some(n) if !same(o, n) => out(change(
-                Action::Alter,
-                object.0(o),
-                Some(state(o)),
-                Some(state(n)),
-            )),
+            Some(n) if !same(o, n) => {
+                out(change(
+                    Action::Alter,
+                    object.0(o),
+                    Some(state(o)),
+                    Some(state(n)),
+                ));
+                if comment_of(n) != comment_of(o) {
+                    out(comment(object.0(o), comment_of(o), comment_of(n)));
+                }
+            }
             Some(n) if comment_of(n) != comment_of(o) => {
                 out(comment(object.0(o), comment_of(o), comment_of(n)))
             }

@@ -28,6 +28,9 @@ pub(crate) struct DataStatement {
     pub selection: Option<SqlExpr>,
     /// The columns the table's rows are found by, then.
     pub key: Option<Vec<String>>,
+    /// The relations it reads or writes (a sequence through `nextval`),
+    /// as they were then.
+    pub uses: Vec<(Oid, ObjectName)>,
 }
 
 /// A statement the model does not follow that the plan still runs.
@@ -43,6 +46,16 @@ pub(crate) struct OtherStatement {
 pub(crate) struct Intent {
     /// `ALTER COLUMN ... TYPE ... USING`, by table and column.
     pub using: HashMap<(Oid, AttNum), SqlExpr>,
+    /// The session time zone a type change ran in (an earlier `SET
+    /// timezone` of the range), by table and column: converting between
+    /// `timestamp` and `timestamptz` depends on it.
+    pub zone: HashMap<(Oid, AttNum), String>,
+    /// The `SET timezone` in force.
+    current_zone: Option<String>,
+    /// The default a column of an existing table was added with, by table
+    /// and column name: the rows there then took it, even when the range
+    /// drops the default again.
+    pub added_default: HashMap<(Oid, String), SqlExpr>,
     /// `ALTER TYPE ... RENAME VALUE old TO new`, by the type's name then.
     pub enum_renames: Vec<(ObjectName, String, String)>,
     pub data: Vec<DataStatement>,
@@ -63,18 +76,25 @@ impl Intent {
                     return;
                 };
                 for op in &at.ops {
-                    if let AlterTableOp::AlterColumnType {
-                        column,
-                        using: Some(using),
-                        ..
-                    } = op
+                    if let AlterTableOp::AddColumn { column, .. } = op
+                        && let Some(d) = &column.default
+                    {
+                        self.added_default
+                            .insert((oid, column.name.clone()), d.clone());
+                    }
+                    if let AlterTableOp::AlterColumnType { column, using, .. } = op
                         && let Some(c) = replay
                             .catalog
                             .tables
                             .get(&oid)
                             .and_then(|t| t.column(column))
                     {
-                        self.using.insert((oid, c.attnum), using.clone());
+                        if let Some(u) = using {
+                            self.using.insert((oid, c.attnum), u.clone());
+                        }
+                        if let Some(z) = &self.current_zone {
+                            self.zone.insert((oid, c.attnum), z.clone());
+                        }
                     }
                 }
             }
@@ -101,7 +121,17 @@ impl Intent {
                 let t = table
                     .as_ref()
                     .and_then(|(oid, _)| replay.catalog.tables.get(oid));
+                let sequence = crate::graph::nextval_target(&sql)
+                    .map(|(schema, name)| QualifiedName::new(schema.as_deref(), &name));
+                let uses = d
+                    .relations
+                    .iter()
+                    .chain(&sequence)
+                    .filter_map(|r| replay.resolve_relation(r))
+                    .filter_map(|(_, oid)| Some((oid, replay.catalog.relation_name(oid)?.clone())))
+                    .collect();
                 self.data.push(DataStatement {
+                    uses,
                     location: location.clone(),
                     sql,
                     verb: d.verb.clone(),
@@ -128,17 +158,31 @@ impl Intent {
                 assignments: Vec::new(),
                 selection: None,
                 key: None,
+                uses: Vec::new(),
             }),
             Stmt::Other { what, .. } => self.other.push(OtherStatement {
                 location: location.clone(),
                 sql,
                 what: what.clone(),
             }),
+            Stmt::CreateTable(t) if t.temporary => self.refusals.push(Refusal {
+                object: format!("temporary table {}", t.name),
+                reason: "a temporary table lives only in the session that makes it, and the plan runs its phases in several: do its work with a real table, or by hand".to_owned(),
+                location: Some(location.clone()),
+            }),
             Stmt::Do { .. } => self.refusals.push(Refusal {
                 object: "DO block".to_owned(),
                 reason: "what a DO block changes is unknown to turquoise, so no phase can be chosen for it; move its work into plain statements".to_owned(),
                 location: Some(location.clone()),
             }),
+            Stmt::Set { name, value, .. } if name.eq_ignore_ascii_case("timezone") => {
+                self.current_zone = value
+                    .as_deref()
+                    .map(|v| v.trim().trim_matches('\'').to_owned());
+                self.ignored.push(format!(
+                    "{location}: `SET timezone` is left out: the plan's conversions between timestamp types name the zone instead"
+                ));
+            }
             Stmt::Set { name, .. } => self.ignored.push(format!(
                 "{location}: `SET {name}` is left out: the plan sets its own lock_timeout per transaction"
             )),

@@ -121,7 +121,7 @@ pub(crate) struct Replayed {
 }
 
 /// The index range of the selected migrations in `history`.
-fn range(history: &History, selection: &Selection) -> Result<(usize, usize), PlanError> {
+pub(crate) fn range(history: &History, selection: &Selection) -> Result<(usize, usize), PlanError> {
     let find = |v: &str| {
         history
             .migrations
@@ -371,6 +371,11 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
             check.push(format!("after the {} rollback: {d}", kind.title()));
         }
     }
+    if refused {
+        // Without the changes it leaves out, what depends on them fails
+        // too: the replay proves nothing about an incomplete plan.
+        check.clear();
+    }
     for (kind, h) in hazards {
         for line in h {
             cx.hazard(kind, line);
@@ -421,6 +426,7 @@ fn plan_replayed(r: &Replayed, options: &Options) -> Plan {
         phases,
         auxiliary,
         syncs: cx.syncs.clone(),
+        late: cx.late.clone(),
         refusals: cx.refusals.clone(),
         turquoise_needed: cx.turquoise,
         check,

@@ -113,6 +113,10 @@ pub struct Step {
     /// The statement, without its terminating `;`.
     pub sql: String,
     pub run: Run,
+    /// A row change its rollback keeps: run once, not again when the phase
+    /// runs again after its rollback.
+    #[serde(skip)]
+    pub once: bool,
 }
 
 impl Step {
@@ -121,7 +125,13 @@ impl Step {
             comment: comment.into(),
             sql: sql.into(),
             run: Run::Transaction,
+            once: false,
         }
+    }
+
+    pub fn once(mut self) -> Self {
+        self.once = true;
+        self
     }
 
     pub fn alone(mut self) -> Self {
@@ -263,9 +273,9 @@ pub struct Sync {
     pub old: String,
     /// The column that replaces it.
     pub new: String,
-    /// The old column's type, which the new column's value is cast to
-    /// for comparing; `None` when both have one type.
-    pub old_type: Option<String>,
+    /// What the new column holds, computed from the old one (SQL over the
+    /// row's columns): `"full_name"`, `CAST(price_cents AS bigint)`.
+    pub expected: String,
     /// Writes to the new column are copied back too.
     pub both_ways: bool,
 }
@@ -298,6 +308,9 @@ pub struct Plan {
     pub auxiliary: Vec<Auxiliary>,
     /// Column pairs kept equal by sync triggers between expand and contract.
     pub syncs: Vec<Sync>,
+    /// Tables and views made only in contract, because they take the name
+    /// of one the range drops: green must not use them before contract.
+    pub late: Vec<crate::model::catalog::ObjectName>,
     /// Changes with no safe plan: the plan leaves them out.
     pub refusals: Vec<Refusal>,
     /// Whether a turquoise release is needed at all (otherwise green can
@@ -305,7 +318,8 @@ pub struct Plan {
     pub turquoise_needed: bool,
     /// What replaying the plan on the model found: empty when the phases
     /// reach the schema of the original migration and every rollback
-    /// restores the schema before its phase.
+    /// restores the schema before its phase (and when some change has no
+    /// safe plan: an incomplete plan is not checked).
     pub check: Vec<String>,
     /// Statements of the migration the plan leaves out on purpose (session
     /// settings, transaction control), and why.

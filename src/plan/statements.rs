@@ -15,6 +15,24 @@ fn old(col: &str) -> String {
     format!("OLD.{}", quote_ident(col))
 }
 
+/// Whether values of type `t` lack an equality operator (`json`, the
+/// geometric types), so `IS DISTINCT FROM` needs them as text.
+fn no_equality(t: &crate::sql::ir::TypeName) -> bool {
+    matches!(
+        t.name.as_str(),
+        "json" | "xml" | "point" | "line" | "lseg" | "box" | "path" | "polygon" | "circle"
+    )
+}
+
+/// `sql` as something `IS DISTINCT FROM` can compare: as text when its
+/// type has no equality.
+pub(crate) fn comparable(sql: &str, t: Option<&crate::sql::ir::TypeName>) -> String {
+    match t {
+        Some(t) if no_equality(t) => format!("({sql})::text"),
+        _ => sql.to_owned(),
+    }
+}
+
 /// A dollar quote tag the body does not contain.
 fn dollar(body: &str) -> &'static str {
     if body.contains("$$") { "$tq$" } else { "$$" }
@@ -51,14 +69,16 @@ pub(crate) fn on_row(expr: &str, alias: &str) -> String {
 /// `to_new` / `to_old` convert a value (given as SQL) between the types.
 pub(crate) fn sync_both_ways(
     old_col: &str,
-    new_col: &str,
+    (new_col, new_type): (&str, &crate::sql::ir::TypeName),
     to_new: &dyn Fn(&str) -> String,
     to_old: &dyn Fn(&str) -> String,
 ) -> String {
+    let cmp = |x: String| comparable(&x, Some(new_type));
     format!(
-        "    IF (TG_OP = 'INSERT' AND {n} IS NOT NULL)\n       OR (TG_OP = 'UPDATE' AND {n} IS DISTINCT FROM {on}) THEN\n        {o} := {back};\n    ELSE\n        {n} := {fwd};\n    END IF;\n",
+        "    IF (TG_OP = 'INSERT' AND {n} IS NOT NULL)\n       OR (TG_OP = 'UPDATE' AND {nc} IS DISTINCT FROM {on}) THEN\n        {o} := {back};\n    ELSE\n        {n} := {fwd};\n    END IF;\n",
         n = new(new_col),
-        on = old(new_col),
+        nc = cmp(new(new_col)),
+        on = cmp(old(new_col)),
         o = new(old_col),
         back = to_old(&new(new_col)),
         fwd = to_new(&new(old_col)),
@@ -72,16 +92,23 @@ pub(crate) fn sync_one_way(new_col: &str, value: &str) -> String {
 
 /// The body of a function that fills `col` with `value` when a write
 /// leaves it NULL, and, when `sources` is not empty, again when a write
-/// changes one of them but not `col` itself.
-pub(crate) fn fill(col: &str, value: &str, sources: &[String]) -> String {
+/// changes one of them but not `col` itself. `types` gives a column's type
+/// (for the comparisons).
+pub(crate) fn fill(
+    col: &str,
+    value: &str,
+    sources: &[String],
+    types: &dyn Fn(&str) -> Option<crate::sql::ir::TypeName>,
+) -> String {
     let mut condition = format!("{} IS NULL", new(col));
     if !sources.is_empty() {
-        let news: Vec<String> = sources.iter().map(|s| new(s)).collect();
-        let olds: Vec<String> = sources.iter().map(|s| old(s)).collect();
+        let cmp = |c: &str, x: String| comparable(&x, types(c).as_ref());
+        let news: Vec<String> = sources.iter().map(|s| cmp(s, new(s))).collect();
+        let olds: Vec<String> = sources.iter().map(|s| cmp(s, old(s))).collect();
         condition.push_str(&format!(
             "\n       OR (TG_OP = 'UPDATE' AND {} IS NOT DISTINCT FROM {}\n           AND ({}) IS DISTINCT FROM ({}))",
-            new(col),
-            old(col),
+            cmp(col, new(col)),
+            cmp(col, old(col)),
             news.join(", "),
             olds.join(", ")
         ));

@@ -14,16 +14,37 @@ use sqlparser::tokenizer::Token;
 /// (quoted when needed), leaving strings, comments and everything else as is.
 /// Text the tokenizer rejects comes back unchanged.
 pub fn rename_identifier(sql: &str, old: &str, new: &str) -> String {
+    rename_words(sql, old, new, false)
+}
+
+/// Like [`rename_identifier`], for a column: a word followed by `(` is a
+/// function's name (`date(date)`) and stays.
+pub fn rename_column(sql: &str, old: &str, new: &str) -> String {
+    rename_words(sql, old, new, true)
+}
+
+/// The word tokens equal to `old` replaced with `new`; with `skip_calls`,
+/// not those followed by `(`.
+fn rename_words(sql: &str, old: &str, new: &str, skip_calls: bool) -> String {
     let Some(toks) = located_tokens(sql) else {
         return sql.to_owned();
     };
     let replacement = quote_ident(new);
     let mut out = String::with_capacity(sql.len());
     let mut copied = 0;
-    for t in &toks {
+    for (i, t) in toks.iter().enumerate() {
         // sqlparser tags words like `value` or `data` as keywords, but in an
         // expression they are names all the same: any word token counts.
         if !matches!(t.token, Token::Word(_)) || fold(&t.token).as_deref() != Some(old) {
+            continue;
+        }
+        let called = || {
+            toks[i + 1..]
+                .iter()
+                .find(|n| !matches!(n.token, Token::Whitespace(_)))
+                .is_some_and(|n| n.token == Token::LParen)
+        };
+        if skip_calls && called() {
             continue;
         }
         let (Some(before), true) = (sql.get(copied..t.start), t.start < t.end) else {
@@ -119,7 +140,19 @@ pub fn expand_stars(
 
 #[cfg(test)]
 mod tests {
-    use super::{expand_stars, rename_identifier};
+    use super::{expand_stars, rename_column, rename_identifier};
+
+    #[test]
+    fn a_column_named_like_a_function_renames_only_the_column() {
+        assert_eq!(
+            rename_column("date(date) + 1", "date", "day"),
+            "date(day) + 1"
+        );
+        assert_eq!(
+            rename_column("t.date > now()", "date", "day"),
+            "t.day > now()"
+        );
+    }
 
     #[test]
     fn stars_expand_in_the_outer_select_list_only() {

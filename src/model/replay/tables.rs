@@ -1441,7 +1441,7 @@ impl Replay {
                 {
                     v.columns = out.clone();
                 }
-                v.query = rename_identifier(&v.query, name, new_name);
+                v.query = crate::sql::rewrite::rename_column(&v.query, name, new_name);
             },
         );
         ctx.change(

@@ -107,7 +107,12 @@ pub fn markdown(plan: &Plan) -> String {
         }
     }
     let _ = writeln!(out, "\n## Check\n");
-    if plan.check.is_empty() {
+    if !plan.refusals.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not checked: the plan leaves out the changes above, and what depends on them cannot run without them."
+        );
+    } else if plan.check.is_empty() {
         let _ = writeln!(
             out,
             "Replayed on turquoise's schema model: every statement applies, {}each rollback gives back the schema before its phase. `turquoise plan --verify` proves it on PostgreSQL.",

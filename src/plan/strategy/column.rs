@@ -26,9 +26,9 @@ use crate::sql::ir::quote_ident;
 struct Fill {
     /// The value for the row being written (SQL over `NEW`).
     on_row: String,
-    /// The value in an UPDATE of the table, when the plan runs the
-    /// backfill itself (`--fill`, a volatile default); `None` when the
-    /// migration's own UPDATE does.
+    /// The value the plan's own backfill gives the rows still NULL
+    /// (`--fill`, a volatile default, the default the column was added
+    /// with); `None` when the migration's own UPDATE does it all.
     in_update: Option<String>,
     /// Other columns the value is computed from: a write that changes one
     /// of them computes it again.
@@ -51,6 +51,19 @@ fn fill_for(cx: &Cx, oid: Oid, attnum: AttNum, col: &str, recompute: bool) -> Op
         .flat_map(|t| t.columns.iter().map(|c| c.name.clone()))
         .collect();
     let fills = cx.intent.fills(oid, attnum);
+    // The default the column was added with and the range dropped: what
+    // the rows there took, and what rows no UPDATE of the range picks keep.
+    let kept_default = cx
+        .after
+        .tables
+        .get(&oid)
+        .and_then(|t| t.columns.iter().find(|c| c.attnum == attnum))
+        .is_some_and(|c| c.default.is_some());
+    let added = cx
+        .intent
+        .added_default
+        .get(&(oid, col.to_owned()))
+        .filter(|_| !kept_default);
     if let Some((d, _)) = fills.last() {
         let alias = d
             .alias
@@ -85,19 +98,39 @@ fn fill_for(cx: &Cx, oid: Oid, attnum: AttNum, col: &str, recompute: bool) -> Op
                 }
             }
         }
-        case.push_str(&format!(
-            " ELSE {}.{} END",
-            quote_ident(&alias),
-            quote_ident(col)
-        ));
+        match added {
+            Some(def) => case.push_str(&format!(
+                " ELSE coalesce({}.{}, {}) END",
+                quote_ident(&alias),
+                quote_ident(col),
+                def.sql
+            )),
+            None => case.push_str(&format!(
+                " ELSE {}.{} END",
+                quote_ident(&alias),
+                quote_ident(col)
+            )),
+        }
         if unconditional {
             case = same_alias[0].1.sql.clone();
         }
         return Some(Fill {
             on_row: statements::on_row(&case, &alias),
-            in_update: None,
+            in_update: added.map(|def| format!("({})", def.sql)),
             sources: if recompute { sources } else { Vec::new() },
             origin: format!("the migration's UPDATE ({})", d.location),
+        });
+    }
+    if let Some(def) = added {
+        let alias = table_names
+            .last()
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
+        return Some(Fill {
+            on_row: statements::on_row(&def.sql, &alias),
+            in_update: Some(format!("({})", def.sql)),
+            sources: Vec::new(),
+            origin: "the default it was added with".to_owned(),
         });
     }
     let f = cx.options.fills.iter().find(|f| {
@@ -118,18 +151,30 @@ fn fill_for(cx: &Cx, oid: Oid, attnum: AttNum, col: &str, recompute: bool) -> Op
     })
 }
 
+/// The type of column `c` of table `t` (by its name during the
+/// transition), as the range leaves it or as it was.
+fn column_type(cx: &Cx, t: &ObjectName, c: &str) -> Option<crate::sql::ir::TypeName> {
+    let oid = cx.after.relation(t).map(|(_, o)| o)?;
+    [cx.after, cx.before]
+        .iter()
+        .filter_map(|cat| cat.tables.get(&oid))
+        .find_map(|tb| tb.column(c).map(|col| col.data_type.clone()))
+}
+
 fn fill_function(t: &ObjectName, col: &str) -> ObjectName {
     ObjectName::new(&t.schema, &aux_name(&["fill", &t.name, col]))
 }
 
-fn fill_trigger(col: &str) -> String {
-    aux_name(&["fill", col])
+/// `tq_then_fill_<col>`: PostgreSQL fires triggers in name order, and a
+/// fill reads what the sync triggers (`tq_sync_...`) copied.
+fn fill_trigger(cx: &Cx, t: &ObjectName, col: &str) -> String {
+    super::fires_last(cx, t, aux_name(&["then", "fill", col]))
 }
 
 /// Adds the fill trigger of `col` in expand.
 fn add_fill(cx: &mut Cx, t: &ObjectName, col: &str, fill: &Fill) {
     let function = fill_function(t, col);
-    let trigger = fill_trigger(col);
+    let trigger = fill_trigger(cx, t, col);
     let what = if fill.sources.is_empty() {
         format!(
             "gives {} its value when a write leaves it NULL",
@@ -150,7 +195,7 @@ fn add_fill(cx: &mut Cx, t: &ObjectName, col: &str, fill: &Fill) {
         cx,
         t,
         (&function, &trigger),
-        &statements::fill(col, &fill.on_row, &fill.sources),
+        &statements::fill(col, &fill.on_row, &fill.sources, &|c| column_type(cx, t, c)),
         format!("{what}: the value of {}", fill.origin),
         format!("fills {} for the old code's writes", quote_ident(col)),
     );
@@ -160,14 +205,17 @@ fn add_fill(cx: &mut Cx, t: &ObjectName, col: &str, fill: &Fill) {
 fn drop_fill(cx: &mut Cx, p: &Replay, t: &ObjectName, col: &str) {
     let trigger = ObjectRef::Trigger {
         table: t.clone(),
-        name: fill_trigger(col),
+        name: fill_trigger(cx, t, col),
     };
     cx.add_drop(
         PhaseKind::Contract,
         Slot::Unsync,
         Step::new(
             "blue is gone: no more filling",
-            format!("DROP TRIGGER {} ON {t}", quote_ident(&fill_trigger(col))),
+            format!(
+                "DROP TRIGGER {} ON {t}",
+                quote_ident(&fill_trigger(cx, t, col))
+            ),
         ),
         recreate(&p.catalog, std::slice::from_ref(&trigger)),
         node_of(&p.catalog, &trigger),
@@ -348,6 +396,21 @@ impl NewColumn {
     }
 }
 
+impl NewColumn {
+    /// Whether the column takes the name of a column the range drops: it
+    /// can only be added once that one is gone, in contract.
+    fn late(&self, cx: &Cx) -> bool {
+        let (Some(oid), Some(c)) = (self.change.table, column_state(&self.change)) else {
+            return false;
+        };
+        cx.before
+            .tables
+            .get(&oid)
+            .and_then(|b| b.column(&c.name))
+            .is_some_and(|old| old.attnum != c.attnum)
+    }
+}
+
 impl Strategy for NewColumn {
     fn early(&self, cx: &mut Cx) {
         let Some((a, c, t, kind)) = self.parts(cx) else {
@@ -368,6 +431,27 @@ impl Strategy for NewColumn {
             format!("{alter} DROP COLUMN {q}"),
         )];
         let fill = fill_for(cx, oid, c.attnum, &c.name, true);
+        if self.late(cx) {
+            if matches!(kind, NewKind::Required) && fill.is_none() {
+                cx.refuse(
+                    object,
+                    format!("{q} is dropped and added again with NOT NULL and no default: the rows of {t} have no value for it"),
+                    None,
+                );
+            } else {
+                cx.hazard(
+                    PhaseKind::Contract,
+                    format!("{t}.{q} is dropped and added again under the same name: the new column is made only now, empty; until contract green finds the old one"),
+                );
+                cx.planned(
+                    object,
+                    "create",
+                    self.change.compatibility,
+                    "added in contract, once the old column of that name is gone",
+                );
+            }
+            return;
+        }
         match kind {
             NewKind::AsWritten => {
                 cx.add(
@@ -387,7 +471,7 @@ impl Strategy for NewColumn {
                     write_both(cx, oid, f, &t, &c.name);
                     format!(
                         "added in expand; {} fills it for blue's writes; the migration's UPDATE backfills it",
-                        quote_ident(&fill_trigger(&c.name))
+                        quote_ident(&fill_trigger(cx, &t, &c.name))
                     )
                 } else {
                     "added in expand".to_owned()
@@ -456,7 +540,7 @@ impl Strategy for NewColumn {
                     PhaseKind::DeployTurquoise,
                     format!(
                         "writes {q} of {t} on every INSERT ({} fills it for blue's)",
-                        quote_ident(&fill_trigger(&c.name))
+                        quote_ident(&fill_trigger(cx, &t, &c.name))
                     ),
                 );
                 cx.planned(
@@ -487,6 +571,38 @@ impl Strategy for NewColumn {
         let Some(oid) = self.change.table else {
             return;
         };
+        if self.late(cx) {
+            if matches!(kind, NewKind::Required) {
+                return;
+            }
+            let alter = alter_table(&t);
+            let q = quote_ident(&c.name);
+            let mut steps = vec![Step::new(
+                "the new column, now that the old one of that name is gone",
+                format!(
+                    "{alter} ADD COLUMN {}",
+                    render::column_definition(cx.after, c)
+                ),
+            )];
+            if let Some(text) = &c.comment {
+                steps.push(Step::new(
+                    "its comment",
+                    format!("COMMENT ON COLUMN {t}.{q} IS {}", render::literal(text)),
+                ));
+            }
+            for (i, step) in steps.into_iter().enumerate() {
+                let undo = if i == 0 {
+                    vec![Step::new(
+                        "the new column goes",
+                        format!("{alter} DROP COLUMN {q}"),
+                    )]
+                } else {
+                    Vec::new()
+                };
+                cx.add(PhaseKind::Contract, Slot::Redepend, step, undo);
+            }
+            return;
+        }
         let fill = fill_for(cx, oid, c.attnum, &c.name, true);
         match kind {
             NewKind::AsWritten => {

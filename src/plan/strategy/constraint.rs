@@ -7,7 +7,7 @@
 //! NULL.
 
 use super::{Strategy, concurrently, unvalidate};
-use crate::model::catalog::{Constraint, ConstraintDef, ObjectName, Table};
+use crate::model::catalog::{Constraint, ConstraintDef, Index, ObjectName, Table};
 use crate::model::{Replay, State, render};
 use crate::plan::build::{Cx, Slot};
 use crate::plan::delta::NetChange;
@@ -42,8 +42,10 @@ impl Strategy for AddConstraint {
         let Some((t, c)) = parts(cx, &self.change) else {
             return;
         };
-        if matches!(c.kind, ConstraintDef::PrimaryKey { .. }) {
-            attach(cx, &t.name, c, PhaseKind::Contract, Slot::Key);
+        if matches!(c.kind, ConstraintDef::PrimaryKey { .. })
+            && let Some(k) = key_index(cx, c, c.name.clone())
+        {
+            attach(cx, &t.name, c, &k, PhaseKind::Contract, Slot::Key);
         }
     }
 }
@@ -55,7 +57,7 @@ fn add(cx: &mut Cx, t: &Table, c: &Constraint, change: &NetChange) {
     let object = format!("constraint {q} on {name}");
     match &c.kind {
         ConstraintDef::Check { .. } | ConstraintDef::ForeignKey { .. } => {
-            let def = render::constraint_definition(cx.after, t, c);
+            let def = super::definition(cx.after, t, c);
             cx.add(
                 PhaseKind::Expand,
                 Slot::Constrain,
@@ -99,50 +101,39 @@ fn add(cx: &mut Cx, t: &Table, c: &Constraint, change: &NetChange) {
                 "NOT VALID in expand, validated in backfill",
             );
         }
-        ConstraintDef::Unique { index, .. } | ConstraintDef::PrimaryKey { index, .. } => {
-            let Some(i) = cx.after.indexes.get(index) else {
+        ConstraintDef::Unique { .. } | ConstraintDef::PrimaryKey { .. } => {
+            let Some(k) = key_index(cx, c, c.name.clone()) else {
                 return;
             };
-            let mut plain = i.clone();
-            plain.constraint = None;
-            cx.add(
-                PhaseKind::Backfill,
-                Slot::Copy,
-                Step::new(
-                    "the key's index, built without blocking writes once the migration's UPDATEs ran",
-                    concurrently(&render::index_definition(cx.after, &plain)),
-                )
-                .outside(),
-                vec![Step::new("the index goes", format!("DROP INDEX CONCURRENTLY {}", i.name)).outside()],
-            );
-            cx.hazard(
-                PhaseKind::Backfill,
-                format!(
-                    "the build of {} fails on duplicates (blue's writes included): it then leaves an invalid index, to drop with DROP INDEX CONCURRENTLY {} before running it again",
-                    i.name, i.name
-                ),
-            );
+            build(cx, &k);
             let primary = matches!(c.kind, ConstraintDef::PrimaryKey { .. });
             if !primary {
-                attach(cx, name, c, PhaseKind::Backfill, Slot::Attach);
+                attach(cx, name, c, &k, PhaseKind::Backfill, Slot::Attach);
             }
             cx.instruct(
                 PhaseKind::DeployTurquoise,
                 format!("never writes a duplicate of {q} into {name}"),
             );
-            cx.planned(
-                object,
-                "create",
-                change.compatibility,
-                if primary {
-                    "index built concurrently in backfill; the key over it in contract"
-                } else {
-                    "index built concurrently in backfill, then the constraint over it"
-                },
-            );
+            let (phase, what) = if primary {
+                ("contract", "the key")
+            } else {
+                ("backfill", "the constraint")
+            };
+            let how = match &k {
+                KeyIndex::Existing(i) => {
+                    format!("{what} over the existing index {}, in {phase}", i.name)
+                }
+                KeyIndex::Built { .. } if primary => {
+                    "index built concurrently in backfill; the key over it in contract".to_owned()
+                }
+                KeyIndex::Built { .. } => {
+                    "index built concurrently in backfill, then the constraint over it".to_owned()
+                }
+            };
+            cx.planned(object, "create", change.compatibility, how);
         }
         ConstraintDef::Exclusion { .. } | ConstraintDef::NotNull { .. } => {
-            let def = render::constraint_definition(cx.after, t, c);
+            let def = super::definition(cx.after, t, c);
             cx.add(
                 PhaseKind::Backfill,
                 Slot::Attach,
@@ -170,17 +161,85 @@ fn add(cx: &mut Cx, t: &Table, c: &Constraint, change: &NetChange) {
     }
 }
 
-/// `ADD CONSTRAINT ... USING INDEX`: the key over its index.
-fn attach(cx: &mut Cx, table: &ObjectName, c: &Constraint, phase: PhaseKind, slot: Slot) {
+/// The index a key stands on: one that existed before the range and the
+/// key takes over (`USING INDEX`), or one the plan builds under `name`.
+enum KeyIndex<'a> {
+    Existing(&'a Index),
+    Built {
+        name: ObjectName,
+        definition: String,
+    },
+}
+
+impl KeyIndex<'_> {
+    fn name(&self) -> &ObjectName {
+        match self {
+            KeyIndex::Existing(i) => &i.name,
+            KeyIndex::Built { name, .. } => name,
+        }
+    }
+}
+
+fn key_index<'a>(cx: &Cx<'a>, c: &Constraint, build_name: String) -> Option<KeyIndex<'a>> {
+    let oid = c.kind.index()?;
+    if let Some(b) = cx
+        .before
+        .indexes
+        .get(&oid)
+        .filter(|b| b.constraint.is_none())
+    {
+        return Some(KeyIndex::Existing(b));
+    }
+    let i = cx.after.indexes.get(&oid)?;
+    let mut plain = i.clone();
+    plain.constraint = None;
+    plain.name = ObjectName::new(&i.name.schema, &build_name);
+    Some(KeyIndex::Built {
+        definition: render::index_definition(cx.after, &plain),
+        name: plain.name,
+    })
+}
+
+/// The key's index, built concurrently in backfill once the migration's
+/// UPDATEs ran (nothing for an index that exists).
+fn build(cx: &mut Cx, k: &KeyIndex) {
+    let KeyIndex::Built { name, definition } = k else {
+        return;
+    };
+    cx.add(
+        PhaseKind::Backfill,
+        Slot::Copy,
+        Step::new(
+            "the key's index, built without blocking writes once the migration's UPDATEs ran",
+            concurrently(definition),
+        )
+        .outside(),
+        vec![Step::new("the index goes", format!("DROP INDEX CONCURRENTLY {name}")).outside()],
+    );
+    cx.hazard(
+        PhaseKind::Backfill,
+        format!(
+            "the build of {name} fails on duplicates (blue's writes included): it then leaves an invalid index, to drop with DROP INDEX CONCURRENTLY {name} before running it again"
+        ),
+    );
+}
+
+/// `ADD CONSTRAINT ... USING INDEX`: the key over its index, which takes
+/// the key's name.
+fn attach(
+    cx: &mut Cx,
+    table: &ObjectName,
+    c: &Constraint,
+    k: &KeyIndex,
+    phase: PhaseKind,
+    slot: Slot,
+) {
     let alter = alter_table(table);
     let q = quote_ident(&c.name);
-    let (kind, index) = match &c.kind {
-        ConstraintDef::PrimaryKey { index, .. } => ("PRIMARY KEY", *index),
-        ConstraintDef::Unique { index, .. } => ("UNIQUE", *index),
+    let kind = match &c.kind {
+        ConstraintDef::PrimaryKey { .. } => "PRIMARY KEY",
+        ConstraintDef::Unique { .. } => "UNIQUE",
         _ => return,
-    };
-    let Some(i) = cx.after.indexes.get(&index) else {
-        return;
     };
     let mut deferrable = String::new();
     if c.deferrable {
@@ -189,29 +248,32 @@ fn attach(cx: &mut Cx, table: &ObjectName, c: &Constraint, phase: PhaseKind, slo
             deferrable.push_str(" INITIALLY DEFERRED");
         }
     }
-    let mut plain = i.clone();
-    plain.constraint = None;
+    // The index as it stood: dropping the key drops it too. In the
+    // rollback's transaction, not concurrently: the undo of a statement
+    // runs the way the statement does.
+    let again = match k {
+        KeyIndex::Existing(i) => render::index_definition(cx.before, i),
+        KeyIndex::Built { definition, .. } => definition.clone(),
+    };
     cx.add(
         phase,
         slot,
         Step::new(
-            "the constraint over the index built above (a moment's ACCESS EXCLUSIVE, nothing read)",
             format!(
-                "{alter} ADD CONSTRAINT {q} {kind} USING INDEX {}",
-                quote_ident(&i.name.name)
-            ) + &deferrable,
+                "the constraint over {} (a moment's ACCESS EXCLUSIVE, nothing read)",
+                k.name()
+            ),
+            format!(
+                "{alter} ADD CONSTRAINT {q} {kind} USING INDEX {}{deferrable}",
+                quote_ident(&k.name().name)
+            ),
         ),
-        // In the rollback's transaction, not concurrently: the undo of a
-        // statement runs the way the statement does.
         vec![
             Step::new(
                 "the constraint goes, with its index",
                 format!("{alter} DROP CONSTRAINT {q}"),
             ),
-            Step::new(
-                "the index again (blocks writes while it builds)",
-                render::index_definition(cx.after, &plain),
-            ),
+            Step::new("the index again (blocks writes while it builds)", again),
         ],
     );
 }
@@ -232,7 +294,7 @@ impl Strategy for AlterConstraint {
         let name = &t.name;
         let q = quote_ident(&a.name);
         let object = format!("constraint {q} on {name}");
-        let def = render::constraint_definition(cx.after, t, a);
+        let def = super::definition(cx.after, t, a);
         let mut same = b.clone();
         same.validated = a.validated;
         if same == *a && a.validated {
@@ -251,6 +313,17 @@ impl Strategy for AlterConstraint {
                 "alter",
                 self.change.compatibility,
                 "validated in backfill",
+            );
+            return;
+        }
+        if let Some(k) = key_index(cx, a, crate::plan::objects::aux_name(&[&a.name])) {
+            // A key: its new index is built first, taken over in contract.
+            build(cx, &k);
+            cx.planned(
+                object,
+                "alter",
+                self.change.compatibility,
+                format!("dropped in contract and made again over {}", k.name()),
             );
             return;
         }
@@ -276,7 +349,7 @@ impl Strategy for AlterConstraint {
         let name = &t.name;
         let alter = alter_table(name);
         let q = quote_ident(&a.name);
-        let def = render::constraint_definition(cx.after, t, a);
+        let def = super::definition(cx.after, t, a);
         let object = crate::model::ObjectRef::Constraint {
             table: name.clone(),
             name: a.name.clone(),
@@ -291,6 +364,10 @@ impl Strategy for AlterConstraint {
             super::recreate(&p.catalog, std::slice::from_ref(&object)),
             super::node_of(&p.catalog, &object),
         );
+        if let Some(k) = key_index(cx, a, crate::plan::objects::aux_name(&[&a.name])) {
+            attach(cx, name, a, &k, PhaseKind::Contract, Slot::Key);
+            return;
+        }
         cx.add(
             PhaseKind::Contract,
             Slot::Relink,

@@ -21,10 +21,11 @@ pub(crate) struct Create {
 impl Create {
     /// Whether `o` is one of the new objects, or part of a new table.
     fn wanted(&self, cx: &Cx, o: &ObjectRef) -> bool {
+        // A new table or materialized view brings its parts.
         let new_table = |n: &ObjectName| {
-            self.changes
-                .iter()
-                .any(|c| matches!(&c.change.object, ObjectRef::Table { name } if name == n))
+            self.changes.iter().any(|c| {
+                matches!(&c.change.object, ObjectRef::Table { name } | ObjectRef::View { name } if name == n)
+            })
         };
         self.changes.iter().any(|c| &c.change.object == o)
             || match o {
@@ -42,6 +43,43 @@ impl Create {
     }
 }
 
+impl Create {
+    /// The relation (table, view, sequence, index) `o` names or belongs to.
+    fn relation(cx: &Cx, o: &ObjectRef) -> Option<ObjectName> {
+        match o {
+            ObjectRef::Table { name } | ObjectRef::View { name } | ObjectRef::Sequence { name } => {
+                Some(name.clone())
+            }
+            ObjectRef::Constraint { table, .. }
+            | ObjectRef::Trigger { table, .. }
+            | ObjectRef::Column { table, .. } => Some(table.clone()),
+            ObjectRef::Index { name } => cx
+                .after
+                .relation(name)
+                .and_then(|(_, oid)| cx.after.indexes.get(&oid))
+                .and_then(|i| cx.after.relation_name(i.table))
+                .cloned(),
+            _ => None,
+        }
+    }
+
+    /// Whether `o` takes (or belongs to a relation that takes) the name of
+    /// a relation the range drops or renames: it can only be made once
+    /// that one is gone, in contract.
+    pub(crate) fn late(cx: &Cx, o: &ObjectRef) -> bool {
+        let name_taken = |n: &ObjectName| {
+            cx.before
+                .relation(n)
+                .is_some_and(|(_, oid)| cx.after.relation_name(oid) != Some(n))
+        };
+        let own = match o {
+            ObjectRef::Index { name } => name_taken(name),
+            _ => false,
+        };
+        own || Self::relation(cx, o).is_some_and(|n| name_taken(&n))
+    }
+}
+
 impl Strategy for Create {
     fn early(&self, cx: &mut Cx) {
         // Sequences a new table owns go with the table.
@@ -54,6 +92,12 @@ impl Strategy for Create {
                 .is_some_and(|(t, _)| !cx.before.tables.contains_key(&t)),
             _ => false,
         };
+        let on_view = |o: &ObjectRef| {
+            Self::relation(cx, o)
+                .and_then(|n| cx.after.relation(&n))
+                .is_some_and(|(_, oid)| cx.after.views.contains_key(&oid))
+        };
+        let mut steps = Vec::new();
         for r in objects::creation_items(cx.after, &|o| self.wanted(cx, o)) {
             let sql = r.sql.clone();
             // The object this statement makes, if it is one of the new
@@ -68,34 +112,77 @@ impl Strategy for Create {
                     )
                     && !owned_by_new(o)
             });
-            let is_create = sql.to_ascii_uppercase().starts_with("CREATE");
-            let undo: Vec<Step> = match made {
-                Some(o) if is_create => objects::drop_step(cx.after, o).into_iter().collect(),
+            let upper = sql.to_ascii_uppercase();
+            let is_create = upper.starts_with("CREATE");
+            // A foreign key between new tables goes before the tables do.
+            let foreign_key = r.objects.iter().find(|o| match o {
+                ObjectRef::Constraint { table, name } => objects::table(cx.after, table)
+                    .and_then(|t| t.constraint(name))
+                    .is_some_and(|c| {
+                        matches!(
+                            c.kind,
+                            crate::model::catalog::ConstraintDef::ForeignKey { .. }
+                        )
+                    }),
+                _ => false,
+            });
+            let undo: Vec<Step> = match (made, foreign_key) {
+                (Some(o), _) if is_create => objects::drop_step(cx.after, o).into_iter().collect(),
+                (None, Some(o)) if upper.starts_with("ALTER TABLE") => {
+                    objects::drop_step(cx.after, o).into_iter().collect()
+                }
                 _ => Vec::new(),
             };
-            let slot = if r
+            let (phase, slot) = if r.objects.iter().any(|o| Self::late(cx, o)) {
+                (PhaseKind::Contract, Slot::Redepend)
+            } else if r
                 .objects
                 .iter()
-                .any(|o| matches!(o, ObjectRef::View { .. }))
+                .any(|o| matches!(o, ObjectRef::View { .. }) || on_view(o))
             {
-                Slot::View
+                (PhaseKind::Expand, Slot::View)
             } else if r
                 .objects
                 .iter()
                 .any(|o| matches!(o, ObjectRef::Trigger { .. }))
             {
-                Slot::Sync
+                (PhaseKind::Expand, Slot::Sync)
             } else {
-                Slot::Create
+                (PhaseKind::Expand, Slot::Create)
             };
             let comment = match made {
                 Some(o) if is_create => format!("new {}", o),
                 _ => "part of a new object".to_owned(),
             };
-            cx.add(PhaseKind::Expand, slot, Step::new(comment, sql), undo);
+            steps.push((phase, slot, Step::new(comment, sql), undo));
+        }
+        for (phase, slot, step, undo) in steps {
+            cx.add(phase, slot, step, undo);
         }
         for c in &self.changes {
-            cx.planned(describe(c), "create", c.compatibility, "created in expand");
+            if Self::late(cx, &c.change.object) {
+                cx.hazard(
+                    PhaseKind::Contract,
+                    format!("{} takes the name of something the migration drops: it is made only now; until contract green finds the old one under that name", c.change.object),
+                );
+                if let ObjectRef::Table { name } | ObjectRef::View { name } = &c.change.object
+                    && !cx.late.contains(name)
+                {
+                    cx.late.push(name.clone());
+                    cx.instruct_green(format!(
+                        "does not use {} until contract makes it (the old one holds the name until then)",
+                        c.change.object
+                    ));
+                }
+                cx.planned(
+                    describe(c),
+                    "create",
+                    c.compatibility,
+                    "created in contract, once its name is free",
+                );
+            } else {
+                cx.planned(describe(c), "create", c.compatibility, "created in expand");
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::Strategy;
 use crate::classify::Compatibility;
+use crate::classify::volatile_default;
 use crate::plan::build::{Cx, Slot};
 use crate::plan::model::{PhaseKind, Step};
 use crate::plan::statements::{self, Batch};
@@ -17,6 +18,32 @@ impl Strategy for Data {
     fn early(&self, cx: &mut Cx) {
         let data = cx.intent.data.clone();
         for d in &data {
+            // A relation the range makes and drops again exists in no
+            // phase.
+            if let Some((_, gone)) = d.uses.iter().find(|(oid, _)| {
+                cx.before.relation_name(*oid).is_none() && cx.after.relation_name(*oid).is_none()
+            }) {
+                let first_line = d.sql.lines().next().unwrap_or("").trim();
+                cx.refuse(
+                    first_line,
+                    format!("it uses {gone}, which the migration makes and drops again: no phase has it. Do the work without it, or by hand"),
+                    Some(d.location.clone()),
+                );
+                continue;
+            }
+            // Rows of a table made only in contract (it takes the name of
+            // something the migration drops) are written there, after it.
+            let late = d.table.as_ref().is_some_and(|(oid, _)| {
+                !cx.before.tables.contains_key(oid)
+                    && cx.table_name(*oid).is_some_and(|name| {
+                        super::create::Create::late(cx, &crate::model::ObjectRef::Table { name })
+                    })
+            });
+            let (phase, slot) = if late {
+                (PhaseKind::Contract, Slot::Finish)
+            } else {
+                (PhaseKind::Backfill, Slot::Data)
+            };
             let first_line = d.sql.lines().next().unwrap_or("").trim().to_owned();
             let written_as = format!("{} ({})", first_line, d.location);
             let batchable = d.verb == "UPDATE"
@@ -50,18 +77,37 @@ impl Strategy for Data {
                         .map(|(c, _, e)| format!("{} = {}", quote_ident(c), e.sql))
                         .collect::<Vec<_>>()
                         .join(", ");
+                    // A value computed anew for every row (`nextval`) is
+                    // never the one already there.
+                    let volatile = d.assignments.iter().any(|(_, _, e)| {
+                        volatile_default(e, cx.before) || volatile_default(e, cx.after)
+                    });
                     let mut condition: Vec<String> =
                         d.selection.iter().map(|s| s.sql.clone()).collect();
-                    if !reads_itself {
+                    if !reads_itself && !volatile {
+                        // As text where the type has no equality (json).
+                        let ty = |a: &Option<i16>| {
+                            d.table.as_ref().and_then(|(oid, _)| {
+                                [cx.before, cx.after]
+                                    .iter()
+                                    .filter_map(|c| c.tables.get(oid))
+                                    .find_map(|t| a.and_then(|a| t.column_by_num(a)))
+                                    .map(|c| c.data_type.clone())
+                            })
+                        };
                         let cols: Vec<String> = d
                             .assignments
                             .iter()
-                            .map(|(c, _, _)| quote_ident(c))
+                            .map(|(c, a, _)| {
+                                statements::comparable(&quote_ident(c), ty(a).as_ref())
+                            })
                             .collect();
                         let exprs: Vec<String> = d
                             .assignments
                             .iter()
-                            .map(|(_, _, e)| format!("({})", e.sql))
+                            .map(|(_, a, e)| {
+                                statements::comparable(&format!("({})", e.sql), ty(a).as_ref())
+                            })
                             .collect();
                         let tuple = |v: &[String]| {
                             if v.len() == 1 {
@@ -76,9 +122,14 @@ impl Strategy for Data {
                             tuple(&exprs)
                         ));
                     } else {
+                        let what = if reads_itself {
+                            "reads what it writes"
+                        } else {
+                            "writes a value computed anew for each row"
+                        };
                         cx.hazard(
                             PhaseKind::Backfill,
-                            format!("{written_as} reads what it writes: run again after an interruption, it changes the batches already done a second time; start it again from the key the last NOTICE names"),
+                            format!("{written_as} {what}: run again after an interruption, it changes the batches already done a second time; start it again from the key the last NOTICE names"),
                         );
                     }
                     cx.add(
@@ -94,25 +145,28 @@ impl Strategy for Data {
                                 alias: alias.as_deref(),
                                 key,
                                 set,
-                                condition: Some(condition.join(") AND (")),
+                                condition: (!condition.is_empty())
+                                    .then(|| condition.join(") AND (")),
                                 size: cx.options.batch_size,
                                 lock_timeout: &cx.options.lock_timeout,
                             }),
                         )
-                        .outside(),
+                        .outside()
+                        .once(),
                         Vec::new(),
                     );
                     cx.planned(object, "data", Compatibility::Data, "batched in backfill");
                 }
                 _ => {
                     cx.add(
-                        PhaseKind::Backfill,
-                        Slot::Data,
+                        phase,
+                        slot,
                         Step::new(
                             format!("as the migration writes it ({})", d.location),
                             d.sql.clone(),
                         )
-                        .alone(),
+                        .alone()
+                        .once(),
                         Vec::new(),
                     );
                     let why = if d.verb != "UPDATE" {
@@ -134,10 +188,7 @@ impl Strategy for Data {
                     );
                 }
             }
-            cx.rollback_note(
-                PhaseKind::Backfill,
-                format!("row changes are not undone: {written_as}"),
-            );
+            cx.rollback_note(phase, format!("row changes are not undone: {written_as}"));
         }
     }
 }

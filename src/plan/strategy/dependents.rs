@@ -23,12 +23,7 @@ pub(crate) fn rebuild_view(cx: &mut Cx, p: &Replay, name: &ObjectName) {
 
 /// Drops and makes again the views that depend on what contract drops.
 pub(crate) fn rebuild(cx: &mut Cx, p: &Replay) {
-    let dropped: Vec<Node> = cx
-        .drafts
-        .iter()
-        .filter(|d| d.phase == PhaseKind::Contract)
-        .filter_map(|d| d.drops.clone())
-        .collect();
+    let dropped = cx.dropped_in_contract();
     let mut views: Vec<Node> = cx.rebuild.clone();
     p.with_graph(|g| {
         for n in dropped.iter().chain(cx.rebuild.iter()) {
@@ -40,6 +35,7 @@ pub(crate) fn rebuild(cx: &mut Cx, p: &Replay) {
             }
         }
     });
+    triggers(cx, p, &dropped);
     if views.is_empty() {
         return;
     }
@@ -108,6 +104,65 @@ pub(crate) fn rebuild(cx: &mut Cx, p: &Replay) {
                     s.sql,
                 ),
                 if i == 0 { drop.clone() } else { Vec::new() },
+            );
+        }
+    }
+}
+
+/// Triggers that fire on a column contract drops (`UPDATE OF`, or named
+/// in `WHEN`): PostgreSQL will not drop the column under them, so they go
+/// before it and come back, as the range leaves them, after it.
+fn triggers(cx: &mut Cx, p: &Replay, dropped: &[Node]) {
+    let mut found: Vec<ObjectRef> = Vec::new();
+    for n in dropped {
+        let Node::Column(oid, attnum) = n else {
+            continue;
+        };
+        let Some(t) = p.catalog.tables.get(oid) else {
+            continue;
+        };
+        let Some(col) = t.column_by_num(*attnum) else {
+            continue;
+        };
+        for tr in &t.triggers {
+            let names_it = tr.update_columns.contains(&col.name)
+                || tr
+                    .when
+                    .as_ref()
+                    .is_some_and(|w| w.columns.contains(&col.name));
+            let o = ObjectRef::Trigger {
+                table: t.name.clone(),
+                name: tr.name.clone(),
+            };
+            if names_it && !found.contains(&o) {
+                found.push(o);
+            }
+        }
+    }
+    for o in found {
+        let Some(step) = objects::drop_step(&p.catalog, &o) else {
+            continue;
+        };
+        cx.add_drop(
+            PhaseKind::Contract,
+            Slot::Undepend,
+            Step {
+                comment: "fires on a column that goes below; made again after it".to_owned(),
+                ..step
+            },
+            recreate(&p.catalog, std::slice::from_ref(&o)),
+            node_of(&p.catalog, &o),
+        );
+        let again = recreate(cx.after, std::slice::from_ref(&o));
+        let undo = objects::drop_step(cx.after, &o)
+            .into_iter()
+            .collect::<Vec<_>>();
+        for (i, s) in again.into_iter().enumerate() {
+            cx.add(
+                PhaseKind::Contract,
+                Slot::Redepend,
+                Step::new("as the migration leaves it", s.sql),
+                if i == 0 { undo.clone() } else { Vec::new() },
             );
         }
     }

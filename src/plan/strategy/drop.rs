@@ -61,6 +61,8 @@ impl Strategy for Drop {
                     .any(|(_, m)| m != n && p.with_graph(|g| g.drop_set(m).owned.contains(n)))
             })
             .collect();
+        // What other strategies drop themselves, their undos make again.
+        let dropped_elsewhere = cx.dropped_in_contract();
         for ((o, n), owned) in objects.iter().zip(owned_by_other) {
             if owned {
                 continue;
@@ -77,11 +79,32 @@ impl Strategy for Drop {
                 if col.not_null && col.default.is_none() {
                     def = def.replace(" NOT NULL", "");
                 }
+                let parts: Vec<ObjectRef> = super::owned_parts(p, n)
+                    .into_iter()
+                    .filter(|o| {
+                        node_of(&p.catalog, o).is_none_or(|n| !dropped_elsewhere.contains(&n))
+                    })
+                    .collect();
+                // A sequence the column's default reads comes first.
+                let (sequences, rest): (Vec<Step>, Vec<Step>) = recreate(&p.catalog, &parts)
+                    .into_iter()
+                    .partition(|s| s.sql.to_ascii_uppercase().starts_with("CREATE SEQUENCE"));
+                undo.extend(sequences);
                 undo.push(Step::new(
                     "the column again, without its values",
                     format!("{} ADD COLUMN {def}", objects::alter_table(table)),
                 ));
-                undo.extend(recreate(&p.catalog, &super::owned_parts(p, n)));
+                if let Some(text) = &col.comment {
+                    undo.push(Step::new(
+                        "its comment",
+                        format!(
+                            "COMMENT ON COLUMN {table}.{} IS {}",
+                            crate::sql::ir::quote_ident(column),
+                            crate::model::render::literal(text)
+                        ),
+                    ));
+                }
+                undo.extend(rest);
             } else {
                 undo = recreate(&p.catalog, std::slice::from_ref(o));
                 if let ObjectRef::Index { .. } = o {

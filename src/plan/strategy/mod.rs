@@ -39,7 +39,6 @@ use crate::classify::Compatibility;
 use crate::graph::Node;
 use crate::model::catalog::{Catalog, Oid};
 use crate::model::{Action, ObjectRef, Replay, State};
-use std::collections::HashSet;
 
 /// A way to plan one change (or one group of changes that belong together).
 pub(crate) trait Strategy {
@@ -53,22 +52,91 @@ pub(crate) trait Strategy {
 /// contribute (which orders statements within a slot).
 pub(crate) fn strategies(changes: &[NetChange], cx: &Cx) -> Vec<Box<dyn Strategy>> {
     let mut out: Vec<Box<dyn Strategy>> = Vec::new();
-    let new_table = |oid: Option<Oid>| oid.is_some_and(|o| !cx.before.tables.contains_key(&o));
-    let dropped_table = |oid: Option<Oid>| oid.is_some_and(|o| !cx.after.tables.contains_key(&o));
+    // Tables (or materialized views, for indexes) made or dropped by the
+    // range.
+    let relation =
+        |c: &crate::model::Catalog, o: &Oid| c.tables.contains_key(o) || c.views.contains_key(o);
+    let new_table = |oid: Option<Oid>| oid.is_some_and(|o| !relation(cx.before, &o));
+    let dropped_table = |oid: Option<Oid>| oid.is_some_and(|o| !relation(cx.after, &o));
 
     // Columns renamed or retyped with a rewrite: replaced.
-    let mut replaced: HashSet<(Oid, i16)> = HashSet::new();
+    let mut replaced: Vec<(Oid, i16)> = Vec::new();
     for c in changes {
         let (Some(table), Some(attnum)) = (c.table, c.attnum) else {
             continue;
         };
-        let rewrites =
-            c.change.action == Action::Alter && c.compatibility == Compatibility::ExpandContract;
-        if (c.change.action == Action::Rename || rewrites) && replaced.insert((table, attnum)) {
-            out.push(Box::new(replace_column::ReplaceColumn { table, attnum }));
+        // A type change PostgreSQL makes by writing every row: the column
+        // is replaced (the compatibility of the whole change may come
+        // from its other parts, NOT NULL and default).
+        let rewrites = c.change.action == Action::Alter
+            && match (&c.change.before, &c.change.after) {
+                (Some(State::Column(b)), Some(State::Column(a))) => {
+                    b.data_type != a.data_type
+                        && crate::classify::type_change_rewrites(
+                            &b.data_type,
+                            &a.data_type,
+                            cx.intent.using.contains_key(&(table, attnum)),
+                        )
+                }
+                _ => false,
+            };
+        if (c.change.action == Action::Rename || rewrites) && !replaced.contains(&(table, attnum)) {
+            replaced.push((table, attnum));
         }
     }
-    let is_replaced = |c: &NetChange| matches!((c.table, c.attnum), (Some(t), Some(a)) if replaced.contains(&(t, a)));
+    replaced.sort_unstable();
+    for (table, attnum) in &replaced {
+        let siblings = replaced
+            .iter()
+            .filter(|(t, _)| t == table)
+            .map(|(_, a)| *a)
+            .collect();
+        out.push(Box::new(replace_column::ReplaceColumn {
+            table: *table,
+            attnum: *attnum,
+            siblings,
+        }));
+    }
+    // The indexes and constraints that name a replaced column go with it.
+    let mut claimed_indexes: Vec<Oid> = Vec::new();
+    let mut claimed_constraints: Vec<(Oid, String)> = Vec::new();
+    for (t, a) in &replaced {
+        let (i, c) = replace_column::claims(cx.before, cx.after, *t, *a);
+        claimed_indexes.extend(i);
+        claimed_constraints.extend(c.into_iter().map(|c| (*t, c)));
+    }
+    // Indexes on a materialized view the range makes, drops or makes
+    // again come and go with the view.
+    let views: Vec<Oid> = changes
+        .iter()
+        .filter(|c| matches!(c.change.object, ObjectRef::View { .. }))
+        .flat_map(|c| {
+            let mut oids: Vec<Oid> = c.oid.into_iter().collect();
+            for s in [&c.change.before, &c.change.after].into_iter().flatten() {
+                if let State::View(v) = s {
+                    oids.push(v.oid);
+                }
+            }
+            oids
+        })
+        .collect();
+    let on_changed_view = |c: &NetChange| {
+        [&c.change.before, &c.change.after]
+            .into_iter()
+            .flatten()
+            .any(|s| matches!(s, State::Index(i) if views.contains(&i.table)))
+    };
+    let handled_elsewhere = |c: &NetChange| {
+        on_changed_view(c)
+            || matches!((c.table, c.attnum), (Some(t), Some(a)) if replaced.contains(&(t, a)))
+            || match (&c.change.object, c.table) {
+                (ObjectRef::Index { .. }, _) => c.oid.is_some_and(|o| claimed_indexes.contains(&o)),
+                (ObjectRef::Constraint { name, .. }, Some(t)) => {
+                    claimed_constraints.contains(&(t, name.clone()))
+                }
+                _ => false,
+            }
+    };
 
     for c in changes {
         if c.change.action == Action::Rename
@@ -82,7 +150,7 @@ pub(crate) fn strategies(changes: &[NetChange], cx: &Cx) -> Vec<Box<dyn Strategy
     let mut created: Vec<NetChange> = Vec::new();
     let mut dropped: Vec<NetChange> = Vec::new();
     for c in changes {
-        if is_replaced(c) {
+        if handled_elsewhere(c) {
             continue;
         }
         let on_new_table = new_table(c.table);
@@ -177,9 +245,10 @@ pub(crate) fn recreate(p: &Catalog, wanted: &[ObjectRef]) -> Vec<Step> {
                 (ObjectRef::Table { name }, ObjectRef::Constraint { table, .. })
                 | (ObjectRef::Table { name }, ObjectRef::Trigger { table, .. })
                 | (ObjectRef::Table { name }, ObjectRef::Column { table, .. }) => name == table,
-                (ObjectRef::Table { name }, ObjectRef::Index { name: index }) => {
-                    index_on(p, index, name)
-                }
+                (
+                    ObjectRef::Table { name } | ObjectRef::View { name },
+                    ObjectRef::Index { name: index },
+                ) => index_on(p, index, name),
                 (ObjectRef::Table { name }, ObjectRef::Sequence { name: seq }) => {
                     sequence_owned_by(p, seq, name)
                 }
@@ -192,15 +261,16 @@ pub(crate) fn recreate(p: &Catalog, wanted: &[ObjectRef]) -> Vec<Step> {
         .collect()
 }
 
+/// Whether `index` is on the table or materialized view `relation`.
 fn index_on(
     c: &Catalog,
     index: &crate::model::catalog::ObjectName,
-    table: &crate::model::catalog::ObjectName,
+    relation: &crate::model::catalog::ObjectName,
 ) -> bool {
     c.relation(index)
         .and_then(|(_, oid)| c.indexes.get(&oid))
-        .and_then(|i| c.tables.get(&i.table))
-        .is_some_and(|t| &t.name == table)
+        .and_then(|i| c.relation_name(i.table))
+        .is_some_and(|n| n == relation)
 }
 
 fn sequence_owned_by(
@@ -359,6 +429,39 @@ pub(crate) fn add_trigger(
         PhaseKind::Expand,
         PhaseKind::Contract,
     );
+}
+
+/// The name for a trigger of the plan on table `t` (by its name during
+/// the transition): `base`, with `z`s in front while a trigger of the
+/// project's that fires before each row sorts after it. PostgreSQL fires
+/// triggers in name order, and the plan's must see what the project's
+/// set.
+pub(crate) fn fires_last(cx: &Cx, t: &crate::model::catalog::ObjectName, base: String) -> String {
+    let oid = cx.after.relation(t).map(|(_, o)| o);
+    let theirs: Vec<&str> = [cx.before, cx.after]
+        .iter()
+        .filter_map(|c| oid.and_then(|o| c.tables.get(&o)))
+        .flat_map(|t| t.triggers.iter())
+        .filter(|tr| tr.for_each_row && tr.timing.eq_ignore_ascii_case("before"))
+        .map(|tr| tr.name.as_str())
+        .collect();
+    let mut name = base;
+    while theirs.iter().any(|n| *n >= name.as_str()) {
+        name.insert(0, 'z');
+    }
+    name
+}
+
+/// A constraint's definition as `ADD CONSTRAINT` spells it, without
+/// `NOT VALID` (the plan says where it wants one).
+pub(crate) fn definition(
+    catalog: &Catalog,
+    table: &crate::model::catalog::Table,
+    c: &crate::model::catalog::Constraint,
+) -> String {
+    let mut valid = c.clone();
+    valid.validated = true;
+    crate::model::render::constraint_definition(catalog, table, &valid)
 }
 
 /// `CREATE INDEX` made `CREATE INDEX CONCURRENTLY`.

@@ -20,11 +20,14 @@ use crate::plan::model::{PhaseKind, Step};
 use crate::plan::objects::{alter_table, aux_name, key_columns};
 use crate::plan::statements::{self, Batch};
 use crate::sql::ir::quote_ident;
-use crate::sql::rewrite::rename_identifier;
+use crate::sql::rewrite::rename_column;
 
 pub(crate) struct ReplaceColumn {
     pub table: Oid,
     pub attnum: AttNum,
+    /// Every column of the table the range replaces, this one included:
+    /// an index or constraint on several is copied once, by the first.
+    pub siblings: Vec<AttNum>,
 }
 
 /// Everything about one replacement, worked out the same way in both steps.
@@ -40,13 +43,22 @@ struct Parts<'a> {
     /// Renamed: blue writes the old name and green the new one.
     two_way: bool,
     using: Option<String>,
-    /// The schema after the range, with the column under `nc`: renders
-    /// copies of what refers to the column.
+    /// The time zone the migration's type change ran in, if it set one.
+    zone: Option<String>,
+    /// The schema after the range, with the replaced columns under their
+    /// names during the transition: renders copies of what refers to them.
     shadow: Catalog,
+    /// Final and transition names of the table's retyped columns.
+    shadows: Vec<(String, String)>,
+    /// The table's replaced columns, as the range leaves them.
+    siblings: Vec<&'a Column>,
+    /// The sync trigger's name.
+    trigger: String,
 }
 
 impl<'a> Parts<'a> {
-    fn new(cx: &Cx<'a>, table: Oid, attnum: AttNum) -> Option<Parts<'a>> {
+    fn new(cx: &Cx<'a>, r: &ReplaceColumn) -> Option<Parts<'a>> {
+        let (table, attnum) = (r.table, r.attnum);
         let b = cx.before.tables.get(&table)?;
         let a = cx.after.tables.get(&table)?;
         let cb = b.column_by_num(attnum)?;
@@ -57,13 +69,30 @@ impl<'a> Parts<'a> {
         } else {
             aux_name(&[&ca.name])
         };
+        // Retyped columns keep their name: during the transition their
+        // replacement is the shadow.
+        let mut shadows = Vec::new();
+        let mut siblings = Vec::new();
+        for s in &r.siblings {
+            if let (Some(x), Some(y)) = (b.column_by_num(*s), a.column_by_num(*s)) {
+                siblings.push(y);
+                if x.name == y.name {
+                    shadows.push((y.name.clone(), aux_name(&[&y.name])));
+                }
+            }
+        }
         let mut shadow = cx.after.clone();
-        if let Some(t) = shadow.tables.get_mut(&table)
-            && let Some(c) = t.columns.iter_mut().find(|c| c.attnum == attnum)
-        {
-            c.name = nc.clone();
+        if let Some(t) = shadow.tables.get_mut(&table) {
+            for c in t.columns.iter_mut() {
+                if let Some((_, transition)) = shadows.iter().find(|(f, _)| *f == c.name) {
+                    c.name = transition.clone();
+                }
+            }
         }
         Some(Parts {
+            trigger: super::fires_last(cx, &a.name, aux_name(&["sync", &ca.name])),
+            shadows,
+            siblings,
             b,
             a,
             cb,
@@ -72,12 +101,28 @@ impl<'a> Parts<'a> {
             nc,
             two_way,
             using: cx.intent.using.get(&(table, attnum)).map(|e| e.sql.clone()),
+            zone: cx.intent.zone.get(&(table, attnum)).cloned(),
             shadow,
         })
     }
 
     fn same_type(&self) -> bool {
         self.cb.data_type == self.ca.data_type
+    }
+
+    /// Between `timestamp` and `timestamptz` a value converts by the
+    /// session's time zone: the one the migration set, named, so the
+    /// trigger converts alike in every session.
+    fn zoned(&self, x: &str) -> Option<String> {
+        const PLAIN: &str = "timestamp without time zone";
+        const ZONED: &str = "timestamp with time zone";
+        let (a, b) = (
+            self.cb.data_type.name.as_str(),
+            self.ca.data_type.name.as_str(),
+        );
+        let between = matches!((a, b), (PLAIN, ZONED) | (ZONED, PLAIN));
+        let zone = self.zone.as_ref()?;
+        between.then(|| format!("({x} AT TIME ZONE {})", render::literal(zone)))
     }
 
     /// The old column's value `x` as the new column's type; on a row
@@ -87,7 +132,9 @@ impl<'a> Parts<'a> {
             Some(u) if on_row => statements::on_row(u, &self.t.name),
             Some(u) => format!("({u})"),
             None if self.same_type() => x.to_owned(),
-            None => format!("CAST({x} AS {})", self.ca.data_type.to_sql()),
+            None => self
+                .zoned(x)
+                .unwrap_or_else(|| format!("CAST({x} AS {})", self.ca.data_type.to_sql())),
         }
     }
 
@@ -96,7 +143,8 @@ impl<'a> Parts<'a> {
         if self.same_type() {
             x.to_owned()
         } else {
-            format!("CAST({x} AS {})", self.cb.data_type.to_sql())
+            self.zoned(x)
+                .unwrap_or_else(|| format!("CAST({x} AS {})", self.cb.data_type.to_sql()))
         }
     }
 
@@ -114,74 +162,68 @@ impl<'a> Parts<'a> {
     }
 
     fn trigger(&self) -> String {
-        aux_name(&["sync", &self.ca.name])
+        self.trigger.clone()
     }
 
-    fn mentions(&self, sql: &str) -> bool {
-        rename_identifier(sql, &self.cb.name, "\u{1}x") != sql
+    /// Whether this replacement copies what names the replaced columns
+    /// `on`: the first of them does.
+    fn owns(&self, on: impl Fn(&Column) -> bool) -> bool {
+        self.siblings.iter().find(|c| on(c)).map(|c| c.attnum) == Some(self.ca.attnum)
     }
 
-    /// Indexes (not of constraints) on the column, before and after.
-    fn indexes(&self, before: &'a Catalog, after: &'a Catalog) -> Vec<(&'a Index, &'a Index)> {
-        before
-            .indexes_on(self.b.oid)
-            .filter(|i| i.constraint.is_none())
+    /// Indexes (not of constraints) on the column as the range leaves
+    /// them: the new ones and those it had.
+    fn indexes(&self, _before: &'a Catalog, after: &'a Catalog) -> Vec<(&'a Index, &'a Index)> {
+        on_column_indexes(after, self.a, self.ca)
+            .into_iter()
             .filter(|i| {
-                i.keys.iter().any(|k| {
-                    k.column == Some(self.cb.attnum)
-                        || k.expr.as_ref().is_some_and(|e| self.mentions(&e.sql))
-                }) || i.include.contains(&self.cb.attnum)
-                    || i.predicate.as_ref().is_some_and(|p| self.mentions(&p.sql))
+                self.owns(|c| {
+                    on_column_indexes(after, self.a, c)
+                        .iter()
+                        .any(|x| x.oid == i.oid)
+                })
             })
-            .filter_map(|i| {
-                let n = after.indexes.get(&i.oid).or_else(|| {
-                    after
-                        .relation(&i.name)
-                        .and_then(|(_, oid)| after.indexes.get(&oid))
-                })?;
-                Some((i, n))
+            .map(|i| (i, i))
+            .collect()
+    }
+
+    /// Constraints of the table that name the column, as the range leaves
+    /// them: keys (with their index), checks, foreign keys.
+    fn constraints(&self) -> Vec<&'a crate::model::catalog::Constraint> {
+        on_column_constraints(self.a, self.ca)
+            .into_iter()
+            .filter(|k| {
+                self.owns(|c| {
+                    on_column_constraints(self.a, c)
+                        .iter()
+                        .any(|x| x.name == k.name)
+                })
             })
             .collect()
     }
 
-    /// Constraints of the table that name the column, by kind, as the
-    /// range leaves them: keys (with their index), checks, foreign keys.
-    fn constraints(&self) -> Vec<&'a crate::model::catalog::Constraint> {
-        let on = |cols: &[AttNum]| cols.contains(&self.cb.attnum);
-        self.b
-            .constraints
-            .iter()
-            .filter(|c| match &c.kind {
-                ConstraintDef::PrimaryKey {
-                    columns, include, ..
-                }
-                | ConstraintDef::Unique {
-                    columns, include, ..
-                } => on(columns) || on(include),
-                ConstraintDef::ForeignKey { columns, .. } => on(columns),
-                ConstraintDef::Check { expr, .. } => self.mentions(&expr.sql),
-                ConstraintDef::Exclusion { .. } | ConstraintDef::NotNull { .. } => false,
-            })
-            .filter_map(|c| self.a.constraint(&c.name))
-            .collect()
+    /// SQL text of the schema after the range with the retyped columns
+    /// under their shadows' names.
+    fn in_transition(&self, sql: &str) -> String {
+        let mut out = sql.to_owned();
+        for (final_name, transition) in &self.shadows {
+            out = rename_column(&out, final_name, transition);
+        }
+        out
     }
 
     /// The copy of index `i` (as the range leaves it) on the replacement.
     fn index_copy(&self, i: &Index, name: &str) -> String {
         let mut copy = i.clone();
         copy.name = ObjectName::new(&i.name.schema, name);
-        if !self.two_way {
-            let follow = |e: &mut crate::sql::ir::SqlExpr| {
-                e.sql = rename_identifier(&e.sql, &self.ca.name, &self.nc);
-            };
-            for k in &mut copy.keys {
-                if let Some(e) = &mut k.expr {
-                    follow(e);
-                }
+        let follow = |e: &mut crate::sql::ir::SqlExpr| e.sql = self.in_transition(&e.sql);
+        for k in &mut copy.keys {
+            if let Some(e) = &mut k.expr {
+                follow(e);
             }
-            if let Some(p) = &mut copy.predicate {
-                follow(p);
-            }
+        }
+        if let Some(p) = &mut copy.predicate {
+            follow(p);
         }
         concurrently(&render::index_definition(&self.shadow, &copy))
     }
@@ -193,7 +235,7 @@ impl<'a> Parts<'a> {
 
 impl Strategy for ReplaceColumn {
     fn early(&self, cx: &mut Cx) {
-        let Some(p) = Parts::new(cx, self.table, self.attnum) else {
+        let Some(p) = Parts::new(cx, self) else {
             return;
         };
         let object = format!("column {}.{}", p.b.name, quote_ident(&p.cb.name));
@@ -255,7 +297,12 @@ impl Strategy for ReplaceColumn {
         // The trigger.
         let old_col = p.cb.name.clone();
         let body = if p.two_way {
-            statements::sync_both_ways(&old_col, &p.nc, &|x| p.to_new(x, true), &|x| p.to_old(x))
+            statements::sync_both_ways(
+                &old_col,
+                (&p.nc, &p.ca.data_type),
+                &|x| p.to_new(x, true),
+                &|x| p.to_old(x),
+            )
         } else {
             statements::sync_one_way(
                 &p.nc,
@@ -284,9 +331,22 @@ impl Strategy for ReplaceColumn {
             table: t.clone(),
             old: old_col.clone(),
             new: p.nc.clone(),
-            old_type: (!p.same_type()).then(|| p.cb.data_type.to_sql()),
+            expected: p.to_new(&quote_ident(&old_col), false),
             both_ways: p.two_way,
         });
+        if p.zoned("x").is_none() && p.zone.is_none() && !p.same_type() {
+            let plain = |n: &str| n.starts_with("timestamp");
+            if plain(&p.cb.data_type.name) && plain(&p.ca.data_type.name) {
+                cx.hazard(
+                    PhaseKind::Expand,
+                    format!(
+                        "{} converts {} between timestamp types in the time zone of each writer's session (the migration sets none): every session must use the zone the migration would have run in",
+                        quote_ident(&trigger),
+                        quote_ident(&old_col)
+                    ),
+                );
+            }
+        }
         // The backfill.
         let old_q = quote_ident(&old_col);
         let value = p.to_new(&old_q, false);
@@ -295,7 +355,11 @@ impl Strategy for ReplaceColumn {
             &t,
             p.a,
             &format!("{nc} = {value}"),
-            &format!("{nc} IS DISTINCT FROM {value}"),
+            &format!(
+                "{} IS DISTINCT FROM {}",
+                statements::comparable(&nc, Some(&p.ca.data_type)),
+                statements::comparable(&value, Some(&p.ca.data_type))
+            ),
         );
         user_triggers(cx, p.b);
         // Copies of what refers to the column.
@@ -357,12 +421,10 @@ impl Strategy for ReplaceColumn {
                 ConstraintDef::Check { .. } | ConstraintDef::ForeignKey { .. } => {
                     let mut copy = c.clone();
                     copy.name = name.clone();
-                    if let ConstraintDef::Check { expr, .. } = &mut copy.kind
-                        && !p.two_way
-                    {
-                        expr.sql = rename_identifier(&expr.sql, &p.ca.name, &p.nc);
+                    if let ConstraintDef::Check { expr, .. } = &mut copy.kind {
+                        expr.sql = p.in_transition(&expr.sql);
                     }
-                    let def = render::constraint_definition(&p.shadow, p.shadow_table(), &copy);
+                    let def = super::definition(&p.shadow, p.shadow_table(), &copy);
                     cx.add(
                         PhaseKind::Expand,
                         Slot::Constrain,
@@ -464,7 +526,7 @@ impl Strategy for ReplaceColumn {
 
     fn contract(&self, cx: &mut Cx, pr: &Replay) {
         let pc = &pr.catalog;
-        let Some(p) = Parts::new(cx, self.table, self.attnum) else {
+        let Some(p) = Parts::new(cx, self) else {
             return;
         };
         if p.cb.identity.is_some()
@@ -594,16 +656,17 @@ impl Strategy for ReplaceColumn {
             "the old column again",
             format!("{alter} ADD COLUMN {old_q} {col_type}"),
         ));
-        undo.extend(sync_again.into_iter().map(|s| Step {
-            comment: "the sync trigger again, before the rows are copied back".to_owned(),
-            ..s
-        }));
         // One UPDATE, in the rollback's transaction: a rollback runs as
-        // one migration, whose down cannot also commit batches.
+        // one migration, whose down cannot also commit batches. The sync
+        // trigger comes back after it (it would convert the copy again).
         let back = p.to_old(&nc);
         undo.push(Step::new(
             format!("{old_q} from {nc}"),
-            format!("UPDATE {t} SET {old_q} = {back} WHERE {old_q} IS DISTINCT FROM {back}"),
+            format!(
+                "UPDATE {t} SET {old_q} = {back} WHERE {} IS DISTINCT FROM {}",
+                statements::comparable(&old_q, Some(&pcol.data_type)),
+                statements::comparable(&back, Some(&pcol.data_type))
+            ),
         ));
         if let Some(d) = &pcol.default {
             undo.push(Step::new(
@@ -629,6 +692,18 @@ impl Strategy for ReplaceColumn {
             .filter(|o| !matches!(o, ObjectRef::Sequence { .. }))
             .collect();
         undo.extend(recreate(pc, &owned));
+        undo.extend(sync_again.into_iter().map(|s| Step {
+            comment: "the sync trigger again".to_owned(),
+            ..s
+        }));
+        if p.using.is_some() {
+            cx.rollback_note(
+                PhaseKind::Contract,
+                format!(
+                    "the migration converts {old_q} with USING, which has no inverse: the rollback copies {nc} back with a plain cast, which fails where PostgreSQL has no such cast (an enum to boolean): edit that UPDATE to convert back before you need it"
+                ),
+            );
+        }
         cx.add_drop(
             PhaseKind::Contract,
             Slot::Drop,
@@ -765,7 +840,7 @@ impl Strategy for ReplaceColumn {
             let Some(fk) = ca.constraint(&name) else {
                 continue;
             };
-            let def = render::constraint_definition(cx.after, ca, fk);
+            let def = super::definition(cx.after, ca, fk);
             cx.add(
                 PhaseKind::Contract,
                 Slot::Relink,
@@ -834,6 +909,79 @@ impl Strategy for ReplaceColumn {
             );
         }
     }
+}
+
+/// Whether SQL text names column `name`.
+fn mentions(sql: &str, name: &str) -> bool {
+    rename_column(sql, name, "\u{1}x") != sql
+}
+
+/// The indexes (not of constraints) on column `c` of table `t` in `catalog`.
+fn on_column_indexes<'a>(catalog: &'a Catalog, t: &Table, c: &Column) -> Vec<&'a Index> {
+    catalog
+        .indexes_on(t.oid)
+        .filter(|i| i.constraint.is_none())
+        .filter(|i| {
+            i.keys.iter().any(|k| {
+                k.column == Some(c.attnum)
+                    || k.expr.as_ref().is_some_and(|e| mentions(&e.sql, &c.name))
+            }) || i.include.contains(&c.attnum)
+                || i.predicate
+                    .as_ref()
+                    .is_some_and(|p| mentions(&p.sql, &c.name))
+        })
+        .collect()
+}
+
+/// The constraints of table `t` that name its column `c`: keys, checks,
+/// foreign keys.
+fn on_column_constraints<'a>(
+    t: &'a Table,
+    c: &Column,
+) -> Vec<&'a crate::model::catalog::Constraint> {
+    let on = |cols: &[AttNum]| cols.contains(&c.attnum);
+    t.constraints
+        .iter()
+        .filter(|k| match &k.kind {
+            ConstraintDef::PrimaryKey {
+                columns, include, ..
+            }
+            | ConstraintDef::Unique {
+                columns, include, ..
+            } => on(columns) || on(include),
+            ConstraintDef::ForeignKey { columns, .. } => on(columns),
+            ConstraintDef::Check { expr, .. } => mentions(&expr.sql, &c.name),
+            ConstraintDef::Exclusion { .. } | ConstraintDef::NotNull { .. } => false,
+        })
+        .collect()
+}
+
+/// What replacing column `attnum` of table `oid` takes care of besides
+/// the column: the indexes (by oid, before or after the range) and the
+/// constraints (by name) that name it. No other strategy plans them.
+pub(crate) fn claims(
+    before: &Catalog,
+    after: &Catalog,
+    oid: Oid,
+    attnum: AttNum,
+) -> (Vec<Oid>, Vec<String>) {
+    let mut indexes = Vec::new();
+    let mut constraints = Vec::new();
+    for c in [before, after] {
+        let Some(t) = c.tables.get(&oid) else {
+            continue;
+        };
+        let Some(col) = t.column_by_num(attnum) else {
+            continue;
+        };
+        indexes.extend(on_column_indexes(c, t, col).iter().map(|i| i.oid));
+        constraints.extend(on_column_constraints(t, col).iter().map(|k| k.name.clone()));
+        // The index of a key on the column, too.
+        for k in on_column_constraints(t, col) {
+            indexes.extend(k.kind.index());
+        }
+    }
+    (indexes, constraints)
 }
 
 /// A batched copy into `table`, or one UPDATE when it has no key.
