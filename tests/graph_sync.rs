@@ -2,7 +2,9 @@
 //! changed) is, after every statement, the graph built from scratch for
 //! that catalog: on the shipped example, every rule fixture, and the corpora
 //! when present, ups in order and each down replayed on a copy that shares
-//! the graph, the way `lint` does it.
+//! the graph. `lint` replays downs on a fork ([`Replay::fork`]), whose drops
+//! read the graph of the up's schema while the down only removes things:
+//! each statement of each down does on a fork what it does on a copy.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +23,10 @@ fn root() -> PathBuf {
 struct Check {
     statements: usize,
     mismatches: Vec<String>,
+    /// Down statements replayed on a fork and a copy, and where they did
+    /// something else.
+    forked: usize,
+    fork_mismatches: Vec<String>,
 }
 
 impl Check {
@@ -62,9 +68,20 @@ impl Observer for Check {
             return;
         };
         let mut copy = replay.clone();
+        let mut fork = replay.fork();
         for st in &down.statements {
             if let StatementKind::Parsed(stmt) = &st.kind {
-                copy.apply(stmt, &st.location);
+                let on_copy = copy.apply(stmt, &st.location);
+                let on_fork = fork.apply(stmt, &st.location);
+                self.forked += 1;
+                let differences = turquoise::model::diff::compare(&copy.catalog, &fork.catalog);
+                let (a, b) = (format!("{on_copy:?}"), format!("{on_fork:?}"));
+                if (a != b || !differences.is_empty()) && self.fork_mismatches.len() < 5 {
+                    self.fork_mismatches.push(format!(
+                        "{}: on a copy {a}\non a fork {b}\ncatalogs differ in {differences:?}",
+                        st.location
+                    ));
+                }
                 self.compare(&copy, &st.location.to_string());
             }
         }
@@ -105,7 +122,15 @@ fn assert_in_step(label: &str, check: &Check) {
         "{label}: the synced graph differs from a fresh build:\n{}",
         check.mismatches.join("\n")
     );
-    println!("{label}: {} statements, graphs equal", check.statements);
+    assert!(
+        check.fork_mismatches.is_empty(),
+        "{label}: a down does something else on a fork than on a copy:\n{}",
+        check.fork_mismatches.join("\n")
+    );
+    println!(
+        "{label}: {} statements, graphs equal; {} down statements alike on a fork",
+        check.statements, check.forked
+    );
 }
 
 #[test]
@@ -149,9 +174,13 @@ fn edges_to_objects_that_appear_later() {
         CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
         ALTER SEQUENCE s RENAME TO s2;
         DROP TYPE mood CASCADE;
+        CREATE INDEX t_lower ON t (lower(code)) WHERE flag;
+        ALTER TABLE t ADD COLUMN code text, ADD COLUMN flag boolean;
+        ALTER TABLE t RENAME COLUMN code TO label;
+        ALTER TABLE t DROP COLUMN flag;
     ";
     let check = check_script("later.sql".into(), sql);
-    assert_eq!(check.statements, 7);
+    assert_eq!(check.statements, 11);
     assert_in_step("later.sql", &check);
     // And the edges are there: the sequence cannot go without CASCADE.
     let (catalog, _) = turquoise::history::replay_sql(
@@ -189,4 +218,47 @@ fn graph_follows_the_corpora() {
         assert!(check.statements > 100, "{sub}: {}", check.statements);
         assert_in_step(sub, &check);
     }
+}
+
+/// Downs whose drops would find objects the down already dropped, if the
+/// fork did not leave them out: a view, a foreign key, a column with an
+/// index, a default on a sequence; then a down that creates before it
+/// drops, where the fork goes back to syncing.
+#[test]
+fn a_fork_leaves_out_what_the_down_already_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, sql: &str| std::fs::write(tmp.path().join(name), sql).unwrap();
+    write(
+        "1_base.up.sql",
+        "CREATE TABLE a (id int PRIMARY KEY, n int, s int);
+         CREATE INDEX a_n ON a (n);
+         CREATE TABLE b (id int PRIMARY KEY, a_id int);",
+    );
+    write("1_base.down.sql", "DROP TABLE b; DROP TABLE a;");
+    write(
+        "2_more.up.sql",
+        "CREATE VIEW v AS SELECT id, n FROM a;
+         ALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id);
+         CREATE SEQUENCE q;
+         ALTER TABLE a ALTER COLUMN s SET DEFAULT nextval('q');",
+    );
+    write(
+        "2_more.down.sql",
+        "DROP VIEW v;
+         ALTER TABLE a DROP COLUMN n;
+         ALTER TABLE b DROP CONSTRAINT b_a;
+         ALTER TABLE a ALTER COLUMN s DROP DEFAULT;
+         DROP SEQUENCE q;
+         DROP TABLE a;",
+    );
+    write("3_again.up.sql", "CREATE TABLE c (id int PRIMARY KEY);");
+    write(
+        "3_again.down.sql",
+        "CREATE VIEW w AS SELECT id FROM c;
+         DROP TABLE c;
+         DROP TABLE c CASCADE;",
+    );
+    let check = check_dir(tmp.path());
+    assert_eq!(check.forked, 11);
+    assert_in_step("drops on a fork", &check);
 }

@@ -179,13 +179,14 @@ pub(crate) fn names_word(text: &str, word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    let hay = text.to_ascii_lowercase();
-    let needle = word.to_ascii_lowercase();
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-    hay.match_indices(&needle).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + needle.len()..].chars().next();
-        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    let (hay, needle) = (text.as_bytes(), word.as_bytes());
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let first = needle[0];
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+            && !(i > 0 && is_ident(hay[i - 1]))
+            && !hay.get(i + needle.len()).is_some_and(|&c| is_ident(c))
     })
 }
 

@@ -35,8 +35,10 @@ pub(super) enum Unit {
 pub(super) enum Read {
     /// Whether a table or view with this oid exists, and which it is.
     Relation(Oid),
-    /// The names and numbers of table `oid`'s columns.
-    Columns(Oid),
+    /// Whether table `oid` has a column with this number.
+    Column(Oid, AttNum),
+    /// Which column of table `oid`, if any, has this name.
+    ColumnName(Oid, String),
     /// Table `oid`'s primary key and unique constraints: names and columns.
     Keys(Oid),
     /// Which relation, if any, has this name.
@@ -300,28 +302,25 @@ fn index(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
         );
     }
     if let Some(t) = catalog.tables.get(&i.table) {
-        out.reads.push(Read::Columns(i.table));
         let mut cols: HashSet<AttNum> = i.include.iter().copied().collect();
+        let mut named = |names: &[String], cols: &mut HashSet<AttNum>| {
+            for name in names {
+                out.reads.push(Read::ColumnName(i.table, name.clone()));
+                if let Some(c) = t.column(name) {
+                    cols.insert(c.attnum);
+                }
+            }
+        };
         for k in &i.keys {
             if let Some(a) = k.column {
                 cols.insert(a);
             }
             if let Some(e) = &k.expr {
-                cols.extend(
-                    t.columns
-                        .iter()
-                        .filter(|c| e.columns.contains(&c.name))
-                        .map(|c| c.attnum),
-                );
+                named(&e.columns, &mut cols);
             }
         }
         if let Some(p) = &i.predicate {
-            cols.extend(
-                t.columns
-                    .iter()
-                    .filter(|c| p.columns.contains(&c.name))
-                    .map(|c| c.attnum),
-            );
+            named(&p.columns, &mut cols);
         }
         for a in cols {
             out.edge(me.clone(), Node::Column(i.table, a), DepKind::Auto);
@@ -350,7 +349,7 @@ fn view(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
         }
     }
     for (t, a) in &v.read_columns {
-        out.reads.push(Read::Columns(*t));
+        out.reads.push(Read::Column(*t, *a));
         if catalog
             .tables
             .get(t)
@@ -366,21 +365,49 @@ fn view(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
 /// are the table before and after (`None`: it did not exist).
 pub(super) fn table_reads(oid: Oid, old: Option<&Table>, new: Option<&Table>) -> Vec<Read> {
     let mut reads = renamed(old.map(|t| &t.name), new.map(|t| &t.name));
+    // The columns (number and name) one side has and the other not.
+    let columns = |t: Option<&Table>| -> Vec<(AttNum, String)> {
+        let mut v: Vec<(AttNum, String)> = t
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .map(|c| (c.attnum, c.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_unstable();
+        v
+    };
+    let (before, after) = (columns(old), columns(new));
+    if before != after {
+        let mut b = before.into_iter().peekable();
+        let mut a = after.into_iter().peekable();
+        loop {
+            let (gone, came) = match (b.peek(), a.peek()) {
+                (Some(x), Some(y)) if x == y => {
+                    b.next();
+                    a.next();
+                    continue;
+                }
+                (Some(x), Some(y)) if x < y => (b.next(), None),
+                (Some(_), Some(_)) => (None, a.next()),
+                (Some(_), None) => (b.next(), None),
+                (None, Some(_)) => (None, a.next()),
+                (None, None) => break,
+            };
+            for (attnum, name) in gone.into_iter().chain(came) {
+                reads.push(Read::Column(oid, attnum));
+                reads.push(Read::ColumnName(oid, name));
+            }
+        }
+    }
     match (old, new) {
         (Some(a), Some(b)) => {
-            if !a
-                .columns
-                .iter()
-                .map(|c| (c.attnum, &c.name))
-                .eq(b.columns.iter().map(|c| (c.attnum, &c.name)))
-            {
-                reads.push(Read::Columns(oid));
-            }
             if !keys(a).eq(keys(b)) {
                 reads.push(Read::Keys(oid));
             }
         }
-        _ => reads.extend([Read::Relation(oid), Read::Columns(oid), Read::Keys(oid)]),
+        _ => reads.extend([Read::Relation(oid), Read::Keys(oid)]),
     }
     reads
 }

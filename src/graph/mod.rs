@@ -12,7 +12,7 @@ mod edges;
 
 use crate::model::catalog::{
     AttNum, Catalog, Extension, Function, FunctionKey, Index, ObjectName, Objects, Oid, Schema,
-    Sequence, Stamp, Table, UserType, View,
+    Sequence, Stamp, Stamps, Table, UserType, View,
 };
 use edges::{Edges, Read, Unit};
 use petgraph::Direction;
@@ -137,6 +137,28 @@ pub fn describe(catalog: &Catalog, node: &Node) -> String {
     }
 }
 
+/// Whether the object of `node` is in `catalog`.
+pub fn exists(catalog: &Catalog, node: &Node) -> bool {
+    let column = |o: &Oid, a: &AttNum| catalog.tables.get(o).and_then(|t| t.column_by_num(*a));
+    let table = |o: &Oid| catalog.tables.get(o);
+    match node {
+        Node::Schema(s) => catalog.schemas.contains_key(s),
+        Node::Extension(e) => catalog.extensions.contains_key(e),
+        Node::Table(o) => catalog.tables.contains_key(o),
+        Node::Column(o, a) => column(o, a).is_some(),
+        Node::Default(o, a) => column(o, a).is_some_and(|c| c.default.is_some()),
+        Node::Constraint(o, n) => {
+            table(o).is_some_and(|t| t.constraints.iter().any(|c| &c.name == n))
+        }
+        Node::Index(o) => catalog.indexes.contains_key(o),
+        Node::View(o) => catalog.views.contains_key(o),
+        Node::Sequence(o) => catalog.sequences.contains_key(o),
+        Node::Type(n) => catalog.types.contains_key(n),
+        Node::Function(k) => catalog.functions.contains_key(k),
+        Node::Trigger(o, n) => table(o).is_some_and(|t| t.triggers.iter().any(|tr| &tr.name == n)),
+    }
+}
+
 /// What dropping an object takes with it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DropSet {
@@ -151,6 +173,22 @@ impl DependencyGraph {
         let mut g = DependencyGraph::default();
         g.sync(catalog);
         g
+    }
+
+    /// The stamps of the catalog the graph was last synced to (see
+    /// [`Catalog::stamps`]).
+    pub fn stamps(&self) -> Stamps {
+        let s = &self.seen;
+        Stamps([
+            s.schemas.stamp,
+            s.extensions.stamp,
+            s.types.stamp,
+            s.functions.stamp,
+            s.sequences.stamp,
+            s.indexes.stamp,
+            s.tables.stamp,
+            s.views.stamp,
+        ])
     }
 
     /// Brings the graph in step with `catalog`.
@@ -349,6 +387,12 @@ impl DependencyGraph {
     /// What dropping `root` takes with it: its own parts, and the objects
     /// that need CASCADE.
     pub fn drop_set(&self, root: &Node) -> DropSet {
+        self.drop_set_among(root, |_| true)
+    }
+
+    /// [`DependencyGraph::drop_set`] among the nodes `keep` accepts: the
+    /// others are neither in the set nor passed through.
+    pub fn drop_set_among(&self, root: &Node, keep: impl Fn(&Node) -> bool) -> DropSet {
         let Some(&start) = self.index.get(root) else {
             return DropSet {
                 owned: vec![root.clone()],
@@ -360,7 +404,11 @@ impl DependencyGraph {
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
-                if *e.weight() == DepKind::Auto && owned.insert(e.source()) {
+                if *e.weight() == DepKind::Auto
+                    && !owned.contains(&e.source())
+                    && keep(&self.graph[e.source()])
+                    && owned.insert(e.source())
+                {
                     queue.push_back(e.source());
                 }
             }
@@ -371,7 +419,10 @@ impl DependencyGraph {
         let mut dependents = Vec::new();
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
-                if all.insert(e.source()) {
+                if !all.contains(&e.source())
+                    && keep(&self.graph[e.source()])
+                    && all.insert(e.source())
+                {
                     dependents.push(e.source());
                     queue.push_back(e.source());
                 }

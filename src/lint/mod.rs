@@ -161,6 +161,8 @@ struct Current {
     before_catalog: Catalog,
     pending: Option<Before>,
     records: Vec<StatementRecord>,
+    /// Byte ranges of the up's statements.
+    ranges: Vec<(usize, usize)>,
 }
 
 struct Linter<'a> {
@@ -209,14 +211,30 @@ impl Linter<'_> {
             }
             None => true,
         });
-        findings.sort_by(|a, b| {
-            (&a.location.path, a.location.line, a.location.column, a.code).cmp(&(
-                &b.location.path,
+        // By file, line, column and rule. Paths compare component by
+        // component, which is slow: each distinct path is ranked once.
+        let ranks: Vec<usize> = {
+            let distinct: rustc_hash::FxHashSet<&std::path::Path> =
+                findings.iter().map(|f| f.location.path.as_path()).collect();
+            let mut paths: Vec<&std::path::Path> = distinct.into_iter().collect();
+            paths.sort_unstable();
+            let rank: rustc_hash::FxHashMap<&std::path::Path, usize> =
+                paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+            findings
+                .iter()
+                .map(|f| rank[f.location.path.as_path()])
+                .collect()
+        };
+        let mut keyed: Vec<(usize, Finding)> = ranks.into_iter().zip(findings).collect();
+        keyed.sort_by(|(ra, a), (rb, b)| {
+            (ra, a.location.line, a.location.column, a.code).cmp(&(
+                rb,
                 b.location.line,
                 b.location.column,
                 b.code,
             ))
         });
+        let mut findings: Vec<Finding> = keyed.into_iter().map(|(_, f)| f).collect();
         findings.dedup();
         LintResult {
             findings,
@@ -260,9 +278,9 @@ fn detail_of(version: &str, index: usize, c: &crate::classify::Classification) -
 /// Replays a down script on a copy of the schema after the up, and compares
 /// the result with the schema before the up.
 fn replay_down(down: &ParsedScript, replay: &Replay, before: &Catalog) -> DownReplay {
-    // A copy shares the objects and the dependency graph: both cost only
+    // A fork shares the objects and the dependency graph: both cost only
     // what the down changes.
-    let mut r = replay.clone();
+    let mut r = replay.fork();
     let mut problems = Vec::new();
     for st in &down.statements {
         if let StatementKind::Parsed(stmt) = &st.kind {
@@ -292,6 +310,7 @@ impl Observer for Linter<'_> {
                 before_catalog: replay.catalog.clone(),
                 pending: None,
                 records: Vec::new(),
+                ranges: Vec::new(),
             });
         if self.current.is_some() {
             self.sources
@@ -303,10 +322,8 @@ impl Observer for Linter<'_> {
     }
 
     fn before_statement(&mut self, _index: usize, statement: &Statement, replay: &mut Replay) {
-        if self.current.is_some() {
-            self.ranges
-                .entry(statement.location.path.clone())
-                .or_default()
+        if let Some(cur) = &mut self.current {
+            cur.ranges
                 .push((statement.location.start, statement.location.end));
         }
         let StatementKind::Parsed(stmt) = &statement.kind else {
@@ -417,9 +434,13 @@ impl Observer for Linter<'_> {
         down: Option<&ParsedScript>,
         replay: &Replay,
     ) {
-        let Some(cur) = self.current.take() else {
+        let Some(mut cur) = self.current.take() else {
             return;
         };
+        self.ranges
+            .entry(migration.up.path.clone())
+            .or_default()
+            .append(&mut cur.ranges);
         let down_replay = down
             .filter(|_| migration.has_down())
             .map(|d| replay_down(d, replay, &cur.before_catalog));

@@ -10,7 +10,7 @@
 use crate::sql::ir::{FkAction, QualifiedName, SqlExpr, TypeName, quote_ident};
 use serde::Serialize;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -550,7 +550,7 @@ pub struct Catalog {
     /// indexes) per schema. Kept in step with the maps above; shared between
     /// copies until one of them binds or unbinds a name.
     #[serde(skip)]
-    relation_names: Arc<HashMap<ObjectName, (RelKind, Oid)>>,
+    relation_names: Arc<rustc_hash::FxHashMap<ObjectName, (RelKind, Oid)>>,
     #[serde(skip)]
     next_oid: Oid,
 }
@@ -578,7 +578,26 @@ impl RelKind {
     }
 }
 
+/// The stamps of a catalog's maps, one per kind of object: equal stamps,
+/// same objects (see [`Stamp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamps(pub [Stamp; 8]);
+
 impl Catalog {
+    /// The stamps of its maps.
+    pub fn stamps(&self) -> Stamps {
+        Stamps([
+            self.schemas.stamp(),
+            self.extensions.stamp(),
+            self.types.stamp(),
+            self.functions.stamp(),
+            self.sequences.stamp(),
+            self.indexes.stamp(),
+            self.tables.stamp(),
+            self.views.stamp(),
+        ])
+    }
+
     /// An empty database: the `public` schema and nothing else.
     pub fn new() -> Self {
         let mut c = Catalog {

@@ -35,6 +35,11 @@ pub struct Replay {
     /// replay (`clone`), which use it in turn; in a `RefCell` so readers
     /// (the classifier's impact) can sync it too.
     graph: Rc<RefCell<DependencyGraph>>,
+    /// In a copy made by [`Replay::fork`]: the stamps of the catalog it was
+    /// forked from, for as long as the copy has only taken objects away
+    /// since. While the graph is still that catalog's, drops read it, less
+    /// what is gone (see [`only_removes`]).
+    fork_base: Option<Stamps>,
 }
 
 /// Per-statement working state: where we are and what happened.
@@ -87,7 +92,25 @@ impl Replay {
             search_path,
             local_search_path: None,
             graph: Rc::default(),
+            fork_base: None,
         }
+    }
+
+    /// A copy to replay a down script on. Like `clone`, it shares the
+    /// objects and the dependency graph; unlike a clone, as long as its
+    /// statements only take objects away (as most downs do), its drops
+    /// find what goes with them in the graph of this replay's catalog,
+    /// leaving out what the copy has already dropped, instead of bringing
+    /// the shared graph in step with the copy and then back.
+    pub fn fork(&self) -> Replay {
+        let stamps = {
+            let mut graph = self.graph.borrow_mut();
+            graph.sync(&self.catalog);
+            graph.stamps()
+        };
+        let mut copy = self.clone();
+        copy.fork_base = Some(stamps);
+        copy
     }
 
     /// Ends a transaction (or a migration): `SET LOCAL` settings lapse.
@@ -103,6 +126,9 @@ impl Replay {
 
     /// Applies one statement.
     pub fn apply(&mut self, stmt: &Stmt, location: &Location) -> Effect {
+        if self.fork_base.is_some() && !only_removes(stmt) {
+            self.fork_base = None;
+        }
         let mut ctx = Ctx {
             location,
             effect: Effect::default(),
@@ -567,7 +593,12 @@ impl Replay {
     /// Drops `root` and what goes with it, or refuses (RESTRICT with
     /// dependents) with a finding.
     fn drop_nodes(&mut self, root: Node, cascade: bool, ctx: &mut Ctx) {
-        let set = self.with_graph(|graph| graph.drop_set(&root));
+        let on_base = self.fork_base.and_then(|base| {
+            let graph = self.graph.borrow();
+            (graph.stamps() == base)
+                .then(|| graph.drop_set_among(&root, |n| crate::graph::exists(&self.catalog, n)))
+        });
+        let set = on_base.unwrap_or_else(|| self.with_graph(|graph| graph.drop_set(&root)));
         if !cascade && !set.dependents.is_empty() {
             let names: Vec<String> = set.dependents.iter().map(|n| self.describe(n)).collect();
             ctx.finding(
@@ -902,3 +933,38 @@ fn rename_in(expr: &mut SqlExpr, old: &str, new: &str) {
 
 mod objects;
 mod tables;
+
+/// Whether `stmt` can only take objects (or parts of tables) away, never
+/// add a dependency or change one: after such statements, the graph of the
+/// catalog before them, less the objects gone, is the graph of the catalog
+/// after them. Anything not known to be so counts as not.
+fn only_removes(stmt: &Stmt) -> bool {
+    use ir::AlterTableOp as Op;
+    match stmt {
+        Stmt::DropSchema { .. }
+        | Stmt::DropTable { .. }
+        | Stmt::DropIndex { .. }
+        | Stmt::DropView { .. }
+        | Stmt::DropSequence { .. }
+        | Stmt::DropType { .. }
+        | Stmt::DropFunction { .. }
+        | Stmt::DropTrigger { .. }
+        | Stmt::DropExtension { .. }
+        | Stmt::Comment { .. }
+        | Stmt::Set { .. }
+        | Stmt::Transaction(_)
+        | Stmt::Dml(_)
+        | Stmt::Truncate { .. }
+        | Stmt::Lock { .. } => true,
+        Stmt::AlterTable(a) => a.ops.iter().all(|op| {
+            matches!(
+                op,
+                Op::DropColumn { .. }
+                    | Op::DropConstraint { .. }
+                    | Op::DropDefault { .. }
+                    | Op::DropNotNull { .. }
+            )
+        }),
+        _ => false,
+    }
+}

@@ -85,7 +85,7 @@ pub fn rows<'a>(
     sources: &'a HashMap<PathBuf, Arc<str>>,
     base: &Path,
 ) -> Vec<Row<'a>> {
-    let mut indexes: HashMap<&Path, LineIndex> = HashMap::new();
+    let mut indexes: rustc_hash::FxHashMap<&Path, LineIndex> = Default::default();
     findings
         .iter()
         .map(|f| {
