@@ -363,15 +363,19 @@ fn view(catalog: &Catalog, oid: Oid, out: &mut Edges) -> bool {
 
 /// What a changed table tells the objects that read it: `old` and `new`
 /// are the table before and after (`None`: it did not exist).
-pub(super) fn table_reads(oid: Oid, old: Option<&Table>, new: Option<&Table>) -> Vec<Read> {
+pub(super) fn table_reads<'a>(
+    oid: Oid,
+    old: Option<&'a Table>,
+    new: Option<&'a Table>,
+) -> Vec<Read> {
     let mut reads = renamed(old.map(|t| &t.name), new.map(|t| &t.name));
     // The columns (number and name) one side has and the other not.
-    let columns = |t: Option<&Table>| -> Vec<(AttNum, String)> {
-        let mut v: Vec<(AttNum, String)> = t
+    let columns = |t: Option<&'a Table>| -> Vec<(AttNum, &'a str)> {
+        let mut v: Vec<(AttNum, &str)> = t
             .map(|t| {
                 t.columns
                     .iter()
-                    .map(|c| (c.attnum, c.name.clone()))
+                    .map(|c| (c.attnum, c.name.as_str()))
                     .collect()
             })
             .unwrap_or_default();
@@ -397,7 +401,7 @@ pub(super) fn table_reads(oid: Oid, old: Option<&Table>, new: Option<&Table>) ->
             };
             for (attnum, name) in gone.into_iter().chain(came) {
                 reads.push(Read::Column(oid, attnum));
-                reads.push(Read::ColumnName(oid, name));
+                reads.push(Read::ColumnName(oid, name.to_owned()));
             }
         }
     }
