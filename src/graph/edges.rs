@@ -383,26 +383,19 @@ pub(super) fn table_reads<'a>(
         v
     };
     let (before, after) = (columns(old), columns(new));
+    let only_in = |a: &[(AttNum, &'a str)], b: &[(AttNum, &'a str)]| {
+        a.iter()
+            .filter(|c| b.binary_search(c).is_err())
+            .copied()
+            .collect::<Vec<_>>()
+    };
     if before != after {
-        let mut b = before.into_iter().peekable();
-        let mut a = after.into_iter().peekable();
-        loop {
-            let (gone, came) = match (b.peek(), a.peek()) {
-                (Some(x), Some(y)) if x == y => {
-                    b.next();
-                    a.next();
-                    continue;
-                }
-                (Some(x), Some(y)) if x < y => (b.next(), None),
-                (Some(_), Some(_)) => (None, a.next()),
-                (Some(_), None) => (b.next(), None),
-                (None, Some(_)) => (None, a.next()),
-                (None, None) => break,
-            };
-            for (attnum, name) in gone.into_iter().chain(came) {
-                reads.push(Read::Column(oid, attnum));
-                reads.push(Read::ColumnName(oid, name.to_owned()));
-            }
+        for (attnum, name) in only_in(&before, &after)
+            .into_iter()
+            .chain(only_in(&after, &before))
+        {
+            reads.push(Read::Column(oid, attnum));
+            reads.push(Read::ColumnName(oid, name.to_owned()));
         }
     }
     match (old, new) {

@@ -54,9 +54,9 @@ pub enum DepKind {
 /// working out again only what changed since the last sync: the objects
 /// the catalog no longer shares with the graph's snapshot (found by pointer,
 /// see [`Objects`]), and the objects whose edges were read from them. A
-/// graph can follow any catalog: the replay of a down script on a copy of
-/// the schema syncs the graph to the copy, and the replay it came from
-/// syncs it back, each time at the cost of the difference.
+/// graph can follow any catalog, each time at the cost of the difference;
+/// a down replayed on a fork ([`crate::model::Replay::fork`]) that only
+/// drops reads the graph of the schema it was forked from instead.
 #[derive(Debug, Clone, Default)]
 pub struct DependencyGraph {
     graph: StableDiGraph<Node, DepKind>,
@@ -67,6 +67,8 @@ pub struct DependencyGraph {
     readers: HashMap<Read, Vec<Unit>>,
     /// The objects as of the last sync.
     seen: Snapshot,
+    /// The stamps of the catalog of the last sync.
+    synced_to: Stamps,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -178,21 +180,12 @@ impl DependencyGraph {
     /// The stamps of the catalog the graph was last synced to (see
     /// [`Catalog::stamps`]).
     pub fn stamps(&self) -> Stamps {
-        let s = &self.seen;
-        Stamps([
-            s.schemas.stamp,
-            s.extensions.stamp,
-            s.types.stamp,
-            s.functions.stamp,
-            s.sequences.stamp,
-            s.indexes.stamp,
-            s.tables.stamp,
-            s.views.stamp,
-        ])
+        self.synced_to
     }
 
     /// Brings the graph in step with `catalog`.
     pub fn sync(&mut self, catalog: &Catalog) {
+        self.synced_to = catalog.stamps();
         // What changed, and the names others may have read it under.
         let mut touched: Vec<(Unit, Vec<Read>)> = Vec::new();
         let seen = &mut self.seen;
@@ -404,12 +397,10 @@ impl DependencyGraph {
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
-                if *e.weight() == DepKind::Auto
-                    && !owned.contains(&e.source())
-                    && keep(&self.graph[e.source()])
-                    && owned.insert(e.source())
-                {
-                    queue.push_back(e.source());
+                let s = e.source();
+                if *e.weight() == DepKind::Auto && !owned.contains(&s) && keep(&self.graph[s]) {
+                    owned.insert(s);
+                    queue.push_back(s);
                 }
             }
         }
@@ -419,12 +410,11 @@ impl DependencyGraph {
         let mut dependents = Vec::new();
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
-                if !all.contains(&e.source())
-                    && keep(&self.graph[e.source()])
-                    && all.insert(e.source())
-                {
-                    dependents.push(e.source());
-                    queue.push_back(e.source());
+                let s = e.source();
+                if !all.contains(&s) && keep(&self.graph[s]) {
+                    all.insert(s);
+                    dependents.push(s);
+                    queue.push_back(s);
                 }
             }
         }

@@ -566,7 +566,7 @@ pub enum AlterTableOp {
     ValidateConstraint {
         name: String,
     },
-    /// ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY ...].
+    /// ALTER CONSTRAINT name \[NOT\] DEFERRABLE \[INITIALLY ...\].
     AlterConstraint {
         name: String,
         deferrable: Option<bool>,
