@@ -98,6 +98,23 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with no columns, constraints or anything else yet.
+    pub fn new(oid: Oid, name: ObjectName, kind: TableKind, unlogged: bool) -> Self {
+        Table {
+            oid,
+            name,
+            kind,
+            unlogged,
+            columns: Vec::new(),
+            next_attnum: 1,
+            constraints: Vec::new(),
+            triggers: Vec::new(),
+            inherits: Vec::new(),
+            partition_of: None,
+            comment: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -374,13 +391,17 @@ pub struct Function {
 /// ([`Objects::differing_from`]) and the dependency graph skip such objects
 /// without looking inside.
 ///
+/// The map itself is shared the same way: a copy of the catalog copies one
+/// pointer per kind of object, and a kind is copied (its pointers) when one
+/// of the two sides first changes it.
+///
 /// The map also carries a stamp, new with every change and kept by copies:
 /// two maps with one stamp hold the same objects
 /// ([`Objects::unchanged_from`]), so a comparison can skip a whole kind of
 /// object that neither side changed.
 #[derive(Debug)]
 pub struct Objects<K, V> {
-    map: BTreeMap<K, Arc<V>>,
+    map: Arc<BTreeMap<K, Arc<V>>>,
     stamp: u64,
 }
 
@@ -399,22 +420,22 @@ fn new_stamp() -> u64 {
 impl<K, V> Default for Objects<K, V> {
     fn default() -> Self {
         Objects {
-            map: BTreeMap::new(),
+            map: Arc::default(),
             stamp: 0,
         }
     }
 }
 
-impl<K: Clone, V> Clone for Objects<K, V> {
+impl<K, V> Clone for Objects<K, V> {
     fn clone(&self) -> Self {
         Objects {
-            map: self.map.clone(),
+            map: Arc::clone(&self.map),
             stamp: self.stamp,
         }
     }
 }
 
-impl<K: Ord, V: Clone> Objects<K, V> {
+impl<K: Ord + Clone, V: Clone> Objects<K, V> {
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -427,8 +448,11 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
+        if !self.map.contains_key(key) {
+            return None;
+        }
         self.stamp = new_stamp();
-        self.map.get_mut(key).map(Arc::make_mut)
+        Arc::make_mut(&mut self.map).get_mut(key).map(Arc::make_mut)
     }
 
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
@@ -440,7 +464,7 @@ impl<K: Ord, V: Clone> Objects<K, V> {
 
     pub fn insert(&mut self, key: K, value: V) {
         self.stamp = new_stamp();
-        self.map.insert(key, Arc::new(value));
+        Arc::make_mut(&mut self.map).insert(key, Arc::new(value));
     }
 
     /// Takes the object out (a copy of it when another catalog shares it).
@@ -448,15 +472,23 @@ impl<K: Ord, V: Clone> Objects<K, V> {
     where
         K: Borrow<Q>,
     {
+        if !self.map.contains_key(key) {
+            return None;
+        }
         self.stamp = new_stamp();
-        self.map.remove(key).map(Arc::unwrap_or_clone)
+        Arc::make_mut(&mut self.map)
+            .remove(key)
+            .map(Arc::unwrap_or_clone)
     }
 
     /// Changes the objects `wants` picks, copying only those when shared:
     /// the way to follow a rename into every object that names it.
     pub fn update_where(&mut self, wants: impl Fn(&V) -> bool, mut change: impl FnMut(&mut V)) {
+        if !self.map.values().any(|v| wants(v)) {
+            return;
+        }
         self.stamp = new_stamp();
-        for v in self.map.values_mut() {
+        for v in Arc::make_mut(&mut self.map).values_mut() {
             if wants(v) {
                 change(Arc::make_mut(v));
             }
@@ -465,7 +497,7 @@ impl<K: Ord, V: Clone> Objects<K, V> {
 
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         self.stamp = new_stamp();
-        self.map.retain(|k, v| keep(k, v));
+        Arc::make_mut(&mut self.map).retain(|k, v| keep(k, v));
     }
 
     pub fn len(&self) -> usize {
@@ -550,9 +582,35 @@ pub struct Catalog {
     /// indexes) per schema. Kept in step with the maps above; shared between
     /// copies until one of them binds or unbinds a name.
     #[serde(skip)]
-    relation_names: Arc<rustc_hash::FxHashMap<ObjectName, (RelKind, Oid)>>,
+    relation_names: Arc<RelationNames>,
     #[serde(skip)]
     next_oid: Oid,
+}
+
+/// Which relation each schema-qualified name binds, keyed by a hash of the
+/// name: a copy of the catalog copies numbers, not strings, and a lookup
+/// needs no name of its own. The relation's own name confirms a hit; a name
+/// whose hash another bound name already holds waits in `clashes`.
+#[derive(Debug, Clone, Default)]
+struct RelationNames {
+    by_hash: rustc_hash::FxHashMap<u64, (RelKind, Oid)>,
+    clashes: Vec<(ObjectName, RelKind, Oid)>,
+}
+
+fn name_hash(schema: &str, name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // `str`'s hash ends each string with a marker byte, so the pair
+    // cannot run together.
+    let mut h = rustc_hash::FxHasher::default();
+    schema.hash(&mut h);
+    name.hash(&mut h);
+    // The crate's own tests keep three bits, so that names clash all the
+    // time and every test that replays anything goes through `clashes`.
+    if cfg!(test) {
+        h.finish() & 7
+    } else {
+        h.finish()
+    }
 }
 
 /// The kinds of relation that share one name space per schema.
@@ -632,7 +690,12 @@ impl Catalog {
             .retain(|_, i| tables.contains_key(&i.table) || views.contains_key(&i.table));
         c.types.retain(|n, _| !temp(n));
         c.functions.retain(|k, _| !temp(&k.name));
-        Arc::make_mut(&mut c.relation_names).retain(|n, _| !temp(n));
+        let mut names = (*c.relation_names).clone();
+        names
+            .by_hash
+            .retain(|_, &mut (kind, oid)| c.named(kind, oid).is_some());
+        names.clashes.retain(|(n, ..)| !temp(n));
+        c.relation_names = Arc::new(names);
         c.schemas.remove(TEMP_SCHEMA);
         c
     }
@@ -643,11 +706,27 @@ impl Catalog {
     }
 
     pub fn relation(&self, name: &ObjectName) -> Option<(RelKind, Oid)> {
-        self.relation_names.get(name).copied()
+        self.relation_in(&name.schema, &name.name)
+    }
+
+    /// The relation `schema.name` names, if any.
+    pub fn relation_in(&self, schema: &str, name: &str) -> Option<(RelKind, Oid)> {
+        let names = &self.relation_names;
+        let is = |n: &ObjectName| n.schema == schema && n.name == name;
+        if let Some(&(kind, oid)) = names.by_hash.get(&name_hash(schema, name))
+            && self.named(kind, oid).is_some_and(is)
+        {
+            return Some((kind, oid));
+        }
+        names
+            .clashes
+            .iter()
+            .find(|(n, ..)| is(n))
+            .map(|&(_, kind, oid)| (kind, oid))
     }
 
     pub fn relation_name_taken(&self, name: &ObjectName) -> bool {
-        self.relation_names.contains_key(name)
+        self.relation(name).is_some()
     }
 
     pub fn relation_name(&self, oid: Oid) -> Option<&ObjectName> {
@@ -659,13 +738,43 @@ impl Catalog {
             .or_else(|| self.indexes.get(&oid).map(|i| &i.name))
     }
 
-    /// Registers `name` in the relation name space.
-    pub fn bind_name(&mut self, name: ObjectName, kind: RelKind, oid: Oid) {
-        Arc::make_mut(&mut self.relation_names).insert(name, (kind, oid));
+    /// The name of relation `oid` of kind `kind`.
+    fn named(&self, kind: RelKind, oid: Oid) -> Option<&ObjectName> {
+        match kind {
+            RelKind::Table => self.tables.get(&oid).map(|t| &t.name),
+            RelKind::View | RelKind::MaterializedView => self.views.get(&oid).map(|v| &v.name),
+            RelKind::Sequence => self.sequences.get(&oid).map(|s| &s.name),
+            RelKind::Index => self.indexes.get(&oid).map(|i| &i.name),
+        }
     }
 
-    pub fn unbind_name(&mut self, name: &ObjectName) {
-        Arc::make_mut(&mut self.relation_names).remove(name);
+    /// Registers `name` in the relation name space, for relation `oid`
+    /// (which may be added to its map just after).
+    pub fn bind_name(&mut self, name: ObjectName, kind: RelKind, oid: Oid) {
+        let hash = name_hash(&name.schema, &name.name);
+        let clash = self
+            .relation_names
+            .by_hash
+            .get(&hash)
+            .is_some_and(|&(k, o)| o != oid && self.named(k, o).is_some_and(|n| *n != name));
+        let names = Arc::make_mut(&mut self.relation_names);
+        if clash {
+            names.clashes.retain(|(n, ..)| *n != name);
+            names.clashes.push((name, kind, oid));
+        } else {
+            names.by_hash.insert(hash, (kind, oid));
+        }
+    }
+
+    /// Frees `name`, which relation `oid` held.
+    pub fn unbind_name(&mut self, name: &ObjectName, oid: Oid) {
+        let hash = name_hash(&name.schema, &name.name);
+        let names = Arc::make_mut(&mut self.relation_names);
+        if names.by_hash.get(&hash).is_some_and(|&(_, o)| o == oid) {
+            names.by_hash.remove(&hash);
+        } else {
+            names.clashes.retain(|(n, _, o)| !(n == name && *o == oid));
+        }
     }
 
     /// Renames a relation of any kind, keeping the name space in step.
@@ -673,9 +782,10 @@ impl Catalog {
         let Some(old) = self.relation_name(oid).cloned() else {
             return;
         };
-        let Some(entry) = Arc::make_mut(&mut self.relation_names).remove(&old) else {
+        let Some((kind, _)) = self.relation(&old).filter(|&(_, o)| o == oid) else {
             return;
         };
+        self.unbind_name(&old, oid);
         if let Some(t) = self.tables.get_mut(&oid) {
             t.name = new_name.clone();
         } else if let Some(v) = self.views.get_mut(&oid) {
@@ -685,7 +795,7 @@ impl Catalog {
         } else if let Some(i) = self.indexes.get_mut(&oid) {
             i.name = new_name.clone();
         }
-        Arc::make_mut(&mut self.relation_names).insert(new_name, entry);
+        self.bind_name(new_name, kind, oid);
     }
 
     /// The table or materialized view `oid` as something with columns, for
@@ -706,5 +816,59 @@ impl Catalog {
         self.tables
             .get(&table)
             .is_some_and(|t| t.constraints.iter().any(|c| c.name == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(c: &mut Catalog, schema: &str, name: &str) -> Oid {
+        let oid = c.alloc_oid();
+        let name = ObjectName::new(schema, name);
+        c.bind_name(name.clone(), RelKind::Table, oid);
+        c.tables
+            .insert(oid, Table::new(oid, name, TableKind::Ordinary, false));
+        oid
+    }
+
+    /// Names that clash (the tests' hash has three bits) bind, rename and
+    /// unbind as a plain map of names would, in one catalog and its copy.
+    #[test]
+    fn clashing_names_resolve_like_a_plain_map() {
+        let mut c = Catalog::new();
+        let mut plain: BTreeMap<ObjectName, Oid> = BTreeMap::new();
+        for i in 0..40 {
+            let schema = if i % 3 == 0 { "public" } else { "app" };
+            let name = format!("t{i}");
+            let oid = table(&mut c, schema, &name);
+            plain.insert(ObjectName::new(schema, &name), oid);
+        }
+        let copy = c.clone();
+        let before = plain.clone();
+        for i in (0..40).step_by(4) {
+            let old = plain.keys().nth(i % plain.len()).cloned().unwrap();
+            let oid = plain.remove(&old).unwrap();
+            let new = ObjectName::new(&old.schema, &format!("{}_renamed", old.name));
+            c.rename_relation(oid, new.clone());
+            plain.insert(new, oid);
+        }
+        for i in (0..30).step_by(5) {
+            let gone = plain.keys().nth(i % plain.len()).cloned().unwrap();
+            let oid = plain.remove(&gone).unwrap();
+            c.tables.remove(&oid);
+            c.unbind_name(&gone, oid);
+        }
+        for (name, oid) in &plain {
+            assert_eq!(c.relation(name), Some((RelKind::Table, *oid)), "{name}");
+        }
+        for name in before.keys().filter(|n| !plain.contains_key(*n)) {
+            assert_eq!(c.relation(name), None, "{name}");
+        }
+        assert_eq!(c.relation_in("public", "t999"), None);
+        // The copy still sees the names as they were.
+        for (name, oid) in &before {
+            assert_eq!(copy.relation(name), Some((RelKind::Table, *oid)), "{name}");
+        }
     }
 }

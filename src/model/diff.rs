@@ -153,7 +153,7 @@ fn squash(s: &str) -> String {
 
 /// The objects of one kind in `mine`; with `theirs`, only those it does
 /// not hold equal under the same key.
-fn differing<'a, K: Ord, V: Clone + PartialEq>(
+fn differing<'a, K: Ord + Clone, V: Clone + PartialEq>(
     mine: &'a Objects<K, V>,
     theirs: Option<&'a Objects<K, V>>,
 ) -> Box<dyn Iterator<Item = &'a V> + 'a> {

@@ -196,7 +196,7 @@ impl Replay {
     pub fn resolve_relation(&self, name: &QualifiedName) -> Option<(RelKind, Oid)> {
         self.lookup_schemas(name)
             .into_iter()
-            .find_map(|s| self.catalog.relation(&ObjectName::new(s, &name.name)))
+            .find_map(|s| self.catalog.relation_in(s, &name.name))
     }
 
     /// The table `name` means under the current search_path.
@@ -704,7 +704,7 @@ impl Replay {
                         .get(o)
                         .is_some_and(|i| part_of_dropped_table(&i.table));
                     if let Some(i) = self.catalog.indexes.remove(o) {
-                        self.catalog.unbind_name(&i.name);
+                        self.catalog.unbind_name(&i.name, i.oid);
                         if !on_dropped {
                             ctx.change(
                                 Action::Drop,
@@ -725,7 +725,7 @@ impl Replay {
                         .and_then(|s| s.owned_by)
                         .is_some_and(|(t, _)| part_of_dropped_table(&t));
                     if let Some(s) = self.catalog.sequences.remove(o) {
-                        self.catalog.unbind_name(&s.name);
+                        self.catalog.unbind_name(&s.name, s.oid);
                         if !owned_by_dropped {
                             ctx.change(
                                 Action::Drop,
@@ -740,7 +740,7 @@ impl Replay {
                 }
                 Node::View(o) => {
                     if let Some(v) = self.catalog.views.remove(o) {
-                        self.catalog.unbind_name(&v.name);
+                        self.catalog.unbind_name(&v.name, v.oid);
                         ctx.change(
                             Action::Drop,
                             ObjectRef::View {
@@ -775,7 +775,7 @@ impl Replay {
             match n {
                 Node::Table(o) => {
                     if let Some(t) = self.catalog.tables.remove(o) {
-                        self.catalog.unbind_name(&t.name);
+                        self.catalog.unbind_name(&t.name, t.oid);
                         ctx.change(
                             Action::Drop,
                             ObjectRef::Table {

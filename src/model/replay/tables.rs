@@ -28,22 +28,11 @@ impl Replay {
             return;
         }
         let oid = self.catalog.alloc_oid();
-        let mut table = Table {
-            oid,
-            name: name.clone(),
-            kind: match &ct.partition_by {
-                Some(by) => TableKind::Partitioned { by: by.clone() },
-                None => TableKind::Ordinary,
-            },
-            unlogged: ct.unlogged,
-            columns: Vec::new(),
-            next_attnum: 1,
-            constraints: Vec::new(),
-            triggers: Vec::new(),
-            inherits: Vec::new(),
-            partition_of: None,
-            comment: None,
+        let kind = match &ct.partition_by {
+            Some(by) => TableKind::Partitioned { by: by.clone() },
+            None => TableKind::Ordinary,
         };
+        let mut table = Table::new(oid, name.clone(), kind, ct.unlogged);
         // Columns that come from elsewhere first: parents, then LIKE, in the
         // order written.
         if let Some(p) = &ct.partition_of {
@@ -304,8 +293,7 @@ impl Replay {
             .map(|i| i.options.clone())
             .unwrap_or_default();
         let seq_name = choose_name(&tname.name, Some(&def.name), "seq", |n| {
-            self.catalog
-                .relation_name_taken(&ObjectName::new(&tname.schema, n))
+            self.catalog.relation_in(&tname.schema, n).is_some()
         });
         let seq_name = ObjectName::new(&tname.schema, &seq_name);
         let seq = self.build_sequence(
@@ -370,8 +358,7 @@ impl Replay {
         }
         let tname = t.name.clone();
         let seq_name = choose_name(&tname.name, Some(&c.name), "seq", |n| {
-            self.catalog
-                .relation_name_taken(&ObjectName::new(&tname.schema, n))
+            self.catalog.relation_in(&tname.schema, n).is_some()
         });
         let seq_name = ObjectName::new(&tname.schema, &seq_name);
         let oid = self.catalog.alloc_oid();
@@ -594,11 +581,7 @@ impl Replay {
                 if t.constraint(n).is_some() {
                     return ctx.duplicate(format!("constraint {n} on table {tname}"));
                 }
-                if kind.index().is_some()
-                    && self
-                        .catalog
-                        .relation_name_taken(&ObjectName::new(&schema, n))
-                {
+                if kind.index().is_some() && self.catalog.relation_in(&schema, n).is_some() {
                     return ctx.duplicate(format!("relation {schema}.{n}"));
                 }
                 n.clone()
@@ -606,10 +589,8 @@ impl Replay {
             None => {
                 let needs_relation = kind.index().is_some();
                 choose_name(&tname.name, generated.0.as_deref(), generated.1, |n| {
-                    let rel_taken = needs_relation
-                        && self
-                            .catalog
-                            .relation_name_taken(&ObjectName::new(&schema, n));
+                    let rel_taken =
+                        needs_relation && self.catalog.relation_in(&schema, n).is_some();
                     rel_taken || self.constraint_name_in_schema(&schema, n)
                 })
             }
@@ -1108,7 +1089,7 @@ impl Replay {
                     Some(s) => {
                         self.alter_column(oid, column, ctx, |c| c.identity = None);
                         if let Some(seq) = self.catalog.sequences.remove(&s) {
-                            self.catalog.unbind_name(&seq.name);
+                            self.catalog.unbind_name(&seq.name, seq.oid);
                         }
                     }
                     None if *if_exists => {}
@@ -1571,10 +1552,7 @@ impl Replay {
                     &tname.name,
                     Some(&column_addition(cols.iter().map(String::as_str))),
                     "idx",
-                    |n| {
-                        self.catalog
-                            .relation_name_taken(&ObjectName::new(&tname.schema, n))
-                    },
+                    |n| self.catalog.relation_in(&tname.schema, n).is_some(),
                 );
                 ObjectName::new(&tname.schema, &n)
             }
