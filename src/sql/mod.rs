@@ -21,7 +21,8 @@ use crate::diagnostic::{Finding, LineIndex, Location, Severity};
 use crate::source::Script;
 pub use ir::*;
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Tokenizer;
 
 /// One statement of a script, with where it stands and what it is.
 #[derive(Debug, Clone)]
@@ -100,9 +101,19 @@ pub fn parse_script(script: &Script) -> ParsedScript {
 /// something [`lower`] cannot summarise, the [`fallback`] gets a try. The
 /// error is sqlparser's message when neither understands the statement.
 pub fn parse_statement(source: &str) -> Result<Stmt, String> {
-    let parsed = Parser::new(&PostgreSqlDialect {})
-        .try_with_sql(source)
-        .and_then(|mut p| p.parse_statements());
+    let dialect = PostgreSqlDialect {};
+    // What `Parser::try_with_sql` does, with the token list sized up front:
+    // the corpora have about one token per five bytes of SQL, so it is
+    // seldom copied as it grows.
+    let mut tokens = Vec::with_capacity(source.len() / 4 + 16);
+    let parsed = Tokenizer::new(&dialect, source)
+        .tokenize_with_location_into_buf(&mut tokens)
+        .map_err(ParserError::from)
+        .and_then(|()| {
+            Parser::new(&dialect)
+                .with_tokens_with_locations(tokens)
+                .parse_statements()
+        });
     let message = match parsed {
         Ok(mut stmts) if stmts.len() == 1 => match lower::lower(&stmts.remove(0), source) {
             Ok(stmt) => return Ok(stmt),
