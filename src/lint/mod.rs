@@ -211,18 +211,26 @@ impl Linter<'_> {
             }
             None => true,
         });
-        // By file, line, column and rule. Paths compare component by
-        // component, which is slow: each distinct path is ranked once.
+        // By file, line, column and rule. Paths compare and hash component
+        // by component, which is slow: each distinct path is ranked once,
+        // and looked up by its bytes.
         let ranks: Vec<usize> = {
-            let distinct: rustc_hash::FxHashSet<&std::path::Path> =
-                findings.iter().map(|f| f.location.path.as_path()).collect();
-            let mut paths: Vec<&std::path::Path> = distinct.into_iter().collect();
+            use std::ffi::OsStr;
+            let distinct: rustc_hash::FxHashSet<&OsStr> = findings
+                .iter()
+                .map(|f| f.location.path.as_os_str())
+                .collect();
+            let mut paths: Vec<&std::path::Path> =
+                distinct.into_iter().map(std::path::Path::new).collect();
             paths.sort_unstable();
-            let rank: rustc_hash::FxHashMap<&std::path::Path, usize> =
-                paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+            let rank: rustc_hash::FxHashMap<&OsStr, usize> = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.as_os_str(), i))
+                .collect();
             findings
                 .iter()
-                .map(|f| rank[f.location.path.as_path()])
+                .map(|f| rank[f.location.path.as_os_str()])
                 .collect()
         };
         let mut keyed: Vec<(usize, Finding)> = ranks.into_iter().zip(findings).collect();

@@ -80,26 +80,37 @@ pub struct Row<'a> {
 }
 
 /// Works out rows for findings; `sources` holds the text of their files.
+/// A run of findings in one file (lint sorts them by file) shares the
+/// file's text, line index and shown name, worked out once.
 pub fn rows<'a>(
     findings: &'a [Finding],
     sources: &'a HashMap<PathBuf, Arc<str>>,
     base: &Path,
 ) -> Vec<Row<'a>> {
-    let mut indexes: rustc_hash::FxHashMap<&Path, LineIndex> = Default::default();
+    let mut file: Option<(&Path, Option<&str>, Option<LineIndex>, String)> = None;
     findings
         .iter()
         .map(|f| {
-            let source = sources.get(&f.location.path).map(|s| &**s);
+            let path = f.location.path.as_path();
+            let (_, source, index, shown) = match &mut file {
+                Some(same) if same.0 == path => same,
+                other => other.insert((
+                    path,
+                    sources.get(path).map(|s| &**s),
+                    None,
+                    tidy(shown_path(path, base)),
+                )),
+            };
+            let source = *source;
             let (end_line, end_column) = match source {
-                Some(text) if f.location.line != 0 => indexes
-                    .entry(&f.location.path)
-                    .or_insert_with(|| LineIndex::new(text))
+                Some(text) if f.location.line != 0 => index
+                    .get_or_insert_with(|| LineIndex::new(text))
                     .line_col(text, f.location.end),
                 _ => (f.location.line, f.location.column),
             };
             Row {
                 finding: f,
-                file: tidy(shown_path(&f.location.path, base)),
+                file: shown.clone(),
                 end_line,
                 end_column,
                 source,
