@@ -24,8 +24,11 @@ pub(crate) fn read(entries: &[Entry], cx: &mut Cx) {
 fn read_one(entry: &Entry, cx: &mut Cx) {
     let up_path = entry.path.join("up.sql");
     let down_path = entry.path.join("down.sql");
-    let has_up = cx.is_file(&up_path);
-    let has_down = cx.is_file(&down_path);
+    // Read at once: one look tells whether each is there.
+    let up = cx.files.read_file(&up_path);
+    let down = cx.files.read_file(&down_path);
+    let has_up = !matches!(up, Ok(None));
+    let has_down = !matches!(down, Ok(None));
     if !has_up && !has_down {
         // Folders without migration files (docs, fixtures) are no concern
         // of diesel's unless they hold SQL that was probably meant to run.
@@ -45,11 +48,13 @@ fn read_one(entry: &Entry, cx: &mut Cx) {
         cx.orphan_down(&down_path);
         return;
     }
-    let Some(text) = cx.read_text(&up_path, "the migration is skipped") else {
+    let up = up.map(Option::unwrap_or_default);
+    let Some(text) = cx.text(&up_path, up, "the migration is skipped") else {
         return;
     };
     let down = if has_down {
-        cx.read_text(&down_path, "the migration is kept without its down")
+        let down = down.map(Option::unwrap_or_default);
+        cx.text(&down_path, down, "the migration is kept without its down")
             .map(|t| Script::whole(down_path, t))
     } else {
         cx.missing_down(&up_path, "`down.sql`");
@@ -76,10 +81,15 @@ fn holds_sql(cx: &Cx, dir: &Path) -> bool {
 /// diesel's `metadata.toml`: `run_in_transaction = false` runs the migration
 /// outside a transaction. Missing file or key: in a transaction.
 fn run_in_transaction(path: &Path, cx: &mut Cx) -> bool {
-    if !cx.is_file(path) {
-        return true;
-    }
-    let Some(text) = cx.read_text(path, "the migration is assumed to run in a transaction") else {
+    let bytes = match cx.files.read_file(path) {
+        Ok(None) => return true,
+        other => other.map(Option::unwrap_or_default),
+    };
+    let Some(text) = cx.text(
+        path,
+        bytes,
+        "the migration is assumed to run in a transaction",
+    ) else {
         return true;
     };
     let invalid = |cx: &mut Cx, why: String| {

@@ -395,7 +395,18 @@ impl Cx<'_> {
     /// Reads a script file as UTF-8. On failure records `unreadable-file`,
     /// saying what the caller does without it (`consequence`).
     fn read_text(&mut self, path: &Path, consequence: &str) -> Option<Arc<str>> {
-        match read_text(self.files, path) {
+        let bytes = self.files.read(path);
+        self.text(path, bytes, consequence)
+    }
+
+    /// [`Cx::read_text`] for bytes already read (by [`Files::read_file`]).
+    fn text(
+        &mut self,
+        path: &Path,
+        bytes: std::io::Result<Vec<u8>>,
+        consequence: &str,
+    ) -> Option<Arc<str>> {
+        match decode(path, bytes) {
             Ok(text) => Some(text),
             Err(ReadError { location, message }) => {
                 self.finding(Finding::new(
@@ -558,8 +569,8 @@ struct ReadError {
     message: String,
 }
 
-fn read_text(files: &dyn Files, path: &Path) -> Result<Arc<str>, ReadError> {
-    let bytes = files.read(path).map_err(|e| ReadError {
+fn decode(path: &Path, bytes: std::io::Result<Vec<u8>>) -> Result<Arc<str>, ReadError> {
+    let bytes = bytes.map_err(|e| ReadError {
         location: Location::file(path),
         message: format!("cannot read file: {e}"),
     })?;
