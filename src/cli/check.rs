@@ -10,7 +10,6 @@ use crate::report::Format;
 use crate::source::{self, git};
 use anyhow::Result;
 use clap::Args;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -66,7 +65,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs) -> Result<ExitCode> {
     }
     let mut result = result.unwrap_or_else(|| LintResult {
         findings: Vec::new(),
-        sources: HashMap::new(),
+        sources: Default::default(),
         linted: conflicts.added,
         replayed: 0,
     });
@@ -105,7 +104,7 @@ fn nothing_changed(
     eprint!("{sentence}");
     let empty = LintResult {
         findings: Vec::new(),
-        sources: HashMap::new(),
+        sources: Default::default(),
         linted: 0,
         replayed: 0,
     };

@@ -139,7 +139,7 @@ pub(super) fn for_check(s: &Settings, base: &str) -> Result<Report> {
     let mut report = conflict::find(&sides, &options);
     let file = s.dir.join(sum::FILE_NAME);
     if let Some((f, text)) = stale_sum(&file, &s.dir, &sides.head.migrations)? {
-        report.sources.insert(file, std::sync::Arc::from(text));
+        report.sources.insert(&file, std::sync::Arc::from(text));
         report.findings.push(f);
     }
     apply_levels(&mut report.findings, &s.rules);

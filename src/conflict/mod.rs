@@ -135,7 +135,7 @@ pub struct Report {
     /// Sorted by file, then position.
     pub findings: Vec<Finding>,
     /// The text of every file a finding points into, for code frames.
-    pub sources: HashMap<PathBuf, Arc<str>>,
+    pub sources: crate::diagnostic::Sources,
     /// Head's migrations that `--fix` renames, and to what.
     pub renames: Vec<Rename>,
     /// How many migrations head added since the merge base.
@@ -280,7 +280,7 @@ pub fn find(sides: &Sides, options: &Options) -> Report {
         .filter_map(|f| {
             texts
                 .get(f.location.path.as_path())
-                .map(|t| (f.location.path.clone(), Arc::clone(t)))
+                .map(|t| (f.location.path.as_path(), Arc::clone(t)))
         })
         .collect();
     let renames = plan

@@ -12,16 +12,15 @@ mod assume;
 mod suppress;
 
 use crate::classify::{Before, Classifier};
-use crate::diagnostic::{Detail, Finding, Location, Severity};
+use crate::diagnostic::{Detail, Finding, Location, Severity, Sources};
 use crate::history::{self, History, HistoryError, Observer, Options};
 use crate::model::catalog::Catalog;
 use crate::model::{Effect, Replay};
 use crate::rules::{self, Check, DownReplay, MigrationInput, StatementInput, StatementRecord};
 use crate::source::{Discovery, Layout, Migration};
 use crate::sql::{ParsedScript, Statement, StatementKind};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// A rule's configured level: a severity, or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +79,7 @@ pub struct LintResult {
     /// Sorted by file, then position.
     pub findings: Vec<Finding>,
     /// The text of every file a finding points into, for code frames.
-    pub sources: HashMap<PathBuf, Arc<str>>,
+    pub sources: Sources,
     /// How many migrations were linted.
     pub linted: usize,
     /// How many migrations were replayed.
@@ -107,8 +106,8 @@ pub fn lint(discovery: Discovery, options: &LintOptions) -> Result<LintResult, L
         current: None,
         assumed: assume::Assumed::default(),
         findings: Vec::new(),
-        sources: HashMap::new(),
-        ranges: HashMap::new(),
+        sources: Sources::default(),
+        ranges: Default::default(),
     };
     let mut history_options = options.history.clone();
     history_options.keep_statements = false;
@@ -175,9 +174,9 @@ struct Linter<'a> {
     current: Option<Current>,
     assumed: assume::Assumed,
     findings: Vec<Finding>,
-    sources: HashMap<PathBuf, Arc<str>>,
-    /// Byte ranges of the statements of every linted up script.
-    ranges: HashMap<PathBuf, Vec<(usize, usize)>>,
+    sources: Sources,
+    /// Byte ranges of the statements of every linted up script, by path.
+    ranges: rustc_hash::FxHashMap<std::ffi::OsString, Vec<(usize, usize)>>,
 }
 
 impl Linter<'_> {
@@ -187,7 +186,7 @@ impl Linter<'_> {
         let mut findings: Vec<Finding> = history
             .findings
             .into_iter()
-            .filter(|f| everything || self.sources.contains_key(&f.location.path))
+            .filter(|f| everything || self.sources.contains(&f.location.path))
             // The reader warns about every migration without a down; the
             // linter's down-missing says it only where a rollback matters.
             .filter(|f| f.code != "missing-down")
@@ -195,11 +194,16 @@ impl Linter<'_> {
         findings.append(&mut self.findings);
         // Ignore comments, per linted file.
         let mut ignores = Vec::new();
-        let mut paths: Vec<&PathBuf> = self.sources.keys().collect();
+        let mut paths: Vec<&Path> = self.sources.paths().collect();
         paths.sort();
         for path in paths {
-            let ranges = self.ranges.get(path).map_or(&[][..], Vec::as_slice);
-            ignores.extend(suppress::parse(path, &self.sources[path], ranges));
+            let ranges = self
+                .ranges
+                .get(path.as_os_str())
+                .map_or(&[][..], Vec::as_slice);
+            if let Some(text) = self.sources.get(path) {
+                ignores.extend(suppress::parse(path, text, ranges));
+            }
         }
         suppress::apply(&mut findings, &mut ignores);
         // Configured levels.
@@ -211,28 +215,9 @@ impl Linter<'_> {
             }
             None => true,
         });
-        // By file, line, column and rule. Paths compare and hash component
-        // by component, which is slow: each distinct path is ranked once,
-        // and looked up by its bytes.
-        let ranks: Vec<usize> = {
-            use std::ffi::OsStr;
-            let distinct: rustc_hash::FxHashSet<&OsStr> = findings
-                .iter()
-                .map(|f| f.location.path.as_os_str())
-                .collect();
-            let mut paths: Vec<&std::path::Path> =
-                distinct.into_iter().map(std::path::Path::new).collect();
-            paths.sort_unstable();
-            let rank: rustc_hash::FxHashMap<&OsStr, usize> = paths
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.as_os_str(), i))
-                .collect();
-            findings
-                .iter()
-                .map(|f| rank[f.location.path.as_os_str()])
-                .collect()
-        };
+        // By file, line, column and rule.
+        let ranks =
+            crate::diagnostic::path_ranks(findings.iter().map(|f| f.location.path.as_path()));
         let mut keyed: Vec<(usize, Finding)> = ranks.into_iter().zip(findings).collect();
         keyed.sort_by(|(ra, a), (rb, b)| {
             (ra, a.location.line, a.location.column, a.code).cmp(&(
@@ -322,9 +307,9 @@ impl Observer for Linter<'_> {
             });
         if self.current.is_some() {
             self.sources
-                .insert(migration.up.path.clone(), migration.up.text.clone());
+                .insert(&migration.up.path, migration.up.text.clone());
             if let Some(d) = &migration.down {
-                self.sources.insert(d.path.clone(), d.text.clone());
+                self.sources.insert(&d.path, d.text.clone());
             }
         }
     }
@@ -446,7 +431,7 @@ impl Observer for Linter<'_> {
             return;
         };
         self.ranges
-            .entry(migration.up.path.clone())
+            .entry(migration.up.path.as_os_str().to_owned())
             .or_default()
             .append(&mut cur.ranges);
         let down_replay = down
@@ -531,7 +516,7 @@ mod tests {
     #[test]
     fn statement_records_hold_the_state_each_statement_ran_in() {
         let sql = "SET lock_timeout = '1s';\nBEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 1;\n";
-        let m = source::single(PathBuf::from("m.sql"), Arc::from(sql));
+        let m = source::single(PathBuf::from("m.sql"), std::sync::Arc::from(sql));
         let selected: HashSet<String> = [m.version.text.clone()].into();
         let options = LintOptions::default();
         let mut spy = Spy {
@@ -543,8 +528,8 @@ mod tests {
                 current: None,
                 assumed: assume::Assumed::default(),
                 findings: Vec::new(),
-                sources: HashMap::new(),
-                ranges: HashMap::new(),
+                sources: Sources::default(),
+                ranges: Default::default(),
             },
             seen: Vec::new(),
         };

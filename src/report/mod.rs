@@ -10,11 +10,9 @@ pub mod sarif;
 pub mod summary;
 pub mod text;
 
-use crate::diagnostic::{Finding, LineIndex, Severity};
+use crate::diagnostic::{Finding, LineIndex, Severity, Sources};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The output formats of `lint` and `check` (docs/output.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,11 +80,7 @@ pub struct Row<'a> {
 /// Works out rows for findings; `sources` holds the text of their files.
 /// A run of findings in one file (lint sorts them by file) shares the
 /// file's text, line index and shown name, worked out once.
-pub fn rows<'a>(
-    findings: &'a [Finding],
-    sources: &'a HashMap<PathBuf, Arc<str>>,
-    base: &Path,
-) -> Vec<Row<'a>> {
+pub fn rows<'a>(findings: &'a [Finding], sources: &'a Sources, base: &Path) -> Vec<Row<'a>> {
     let mut file: Option<(&Path, Option<&str>, Option<LineIndex>, String)> = None;
     findings
         .iter()
