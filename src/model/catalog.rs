@@ -7,11 +7,11 @@
 //! SQL text; renames are carried into them by the replay. Nothing here parses
 //! SQL or applies statements.
 
-use crate::sql::ir::{FkAction, QualifiedName, SqlExpr, TypeName, quote_ident};
+use crate::sql::ir::{FkAction, QualifiedName, SqlExpr, TypeName, write_ident};
 use serde::Serialize;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write};
 use std::sync::Arc;
 
 /// The schema of the session's temporary objects.
@@ -41,12 +41,9 @@ impl ObjectName {
 
 impl fmt::Display for ObjectName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}.{}",
-            quote_ident(&self.schema),
-            quote_ident(&self.name)
-        )
+        write_ident(f, &self.schema)?;
+        f.write_char('.')?;
+        write_ident(f, &self.name)
     }
 }
 

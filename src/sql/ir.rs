@@ -7,7 +7,7 @@
 //! expressions are kept as SQL text with the identifiers they mention.
 
 use serde::Serialize;
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// A possibly schema-qualified object name, folded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -31,8 +31,12 @@ impl QualifiedName {
 impl fmt::Display for QualifiedName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.schema {
-            Some(s) => write!(f, "{}.{}", quote_ident(s), quote_ident(&self.name)),
-            None => f.write_str(&quote_ident(&self.name)),
+            Some(s) => {
+                write_ident(f, s)?;
+                f.write_char('.')?;
+                write_ident(f, &self.name)
+            }
+            None => write_ident(f, &self.name),
         }
     }
 }
@@ -56,20 +60,34 @@ pub fn truncate_identifier(mut name: String) -> String {
 /// Quotes an identifier when PostgreSQL would need it (not all lower-case
 /// letters, digits and underscores, starts with a digit, or a reserved word).
 pub fn quote_ident(name: &str) -> String {
-    let plain = !name.is_empty()
+    let mut out = String::with_capacity(name.len() + 2);
+    // Writing to a String cannot fail.
+    let _ = write_ident(&mut out, name);
+    out
+}
+
+/// Writes `name` as [`quote_ident`] spells it, without a string of its own
+/// (names are written into every message and description).
+pub fn write_ident(out: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    let plain = name
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == b'_')
         && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$')
         && !crate::sql::keywords::is_reserved(name);
     if plain {
-        name.to_owned()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        return out.write_str(name);
     }
+    out.write_char('"')?;
+    for (i, part) in name.split('"').enumerate() {
+        if i > 0 {
+            out.write_str("\"\"")?;
+        }
+        out.write_str(part)?;
+    }
+    out.write_char('"')
 }
 
 /// A data type in PostgreSQL's canonical spelling.
@@ -1016,4 +1034,24 @@ pub struct Dml {
     pub selection: Option<SqlExpr>,
     /// UPDATE: the alias the target table goes by (`UPDATE books AS b`).
     pub alias: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_quoted_as_postgresql_prints_them() {
+        assert_eq!(quote_ident("users"), "users");
+        assert_eq!(quote_ident("_a1$"), "_a1$");
+        assert_eq!(quote_ident("Users"), "\"Users\"");
+        assert_eq!(quote_ident("1st"), "\"1st\"");
+        assert_eq!(quote_ident("user"), "\"user\"");
+        assert_eq!(quote_ident("dürer"), "\"dürer\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("\""), "\"\"\"\"");
+        assert_eq!(quote_ident(""), "\"\"");
+        let q = QualifiedName::new(Some("My Schema"), "t");
+        assert_eq!(q.to_string(), "\"My Schema\".t");
+    }
 }
