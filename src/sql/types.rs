@@ -71,11 +71,17 @@ impl Cursor {
         }
     }
 
+    /// Whether token `n` ahead is the unquoted word `word` (lower case).
+    fn is_keyword(&self, n: usize, word: &str) -> bool {
+        matches!(
+            self.peek_at(n),
+            Some(Token::Word(Word { value, quote_style: None, .. }))
+                if value.eq_ignore_ascii_case(word)
+        )
+    }
+
     fn eat_keywords(&mut self, words: &[&str]) -> bool {
-        let all = words
-            .iter()
-            .enumerate()
-            .all(|(i, w)| self.peek_keyword(i).as_deref() == Some(*w));
+        let all = words.iter().enumerate().all(|(i, w)| self.is_keyword(i, w));
         if all {
             self.pos += words.len();
         }
@@ -192,7 +198,7 @@ impl Cursor {
             .peek_keyword(0)
             .filter(|w| FIELDS.contains(&w.as_str()))?;
         self.pos += 1;
-        if self.peek_keyword(0).as_deref() == Some("to") {
+        if self.is_keyword(0, "to") {
             let second = self
                 .peek_keyword(1)
                 .filter(|w| FIELDS.contains(&w.as_str()))?;
@@ -221,7 +227,7 @@ impl Cursor {
             || self.eat_keywords(&["nchar"])
         {
             character(self.modifiers()?)
-        } else if matches!(self.peek_keyword(0).as_deref(), Some("timestamp" | "time"))
+        } else if (self.is_keyword(0, "timestamp") || self.is_keyword(0, "time"))
             && self.peek_at(1) != Some(&Token::Period)
         {
             let base = self.peek_keyword(0)?;
@@ -233,9 +239,7 @@ impl Cursor {
                 "without"
             };
             (format!("{base} {zone} time zone"), mods)
-        } else if self.peek_keyword(0).as_deref() == Some("interval")
-            && self.peek_at(1) != Some(&Token::Period)
-        {
+        } else if self.is_keyword(0, "interval") && self.peek_at(1) != Some(&Token::Period) {
             self.pos += 1;
             let mut name = "interval".to_owned();
             if let Some(fields) = self.interval_fields() {
