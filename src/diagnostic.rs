@@ -169,22 +169,29 @@ impl<'a> FromIterator<(&'a Path, Arc<str>)> for Sources {
 /// Sorts findings by file, then position, then code: the order every
 /// report lists them in.
 pub fn sort(findings: &mut [Finding]) {
+    sort_by_file(findings, |f| (f.location.start, f.code));
+}
+
+/// Sorts findings by file, then by `key`, keeping equal ones in place.
+/// A `Path` compares and hashes component by component, which costs about
+/// a thousand instructions each time: each distinct path is ranked once
+/// here, and findings are sorted by rank.
+pub fn sort_by_file<K: Ord>(findings: &mut [Finding], key: impl Fn(&Finding) -> K) {
     let ranks = path_ranks(findings.iter().map(|f| f.location.path.as_path()));
-    let mut keyed: Vec<(usize, usize, &'static str, usize)> = findings
+    let mut keyed: Vec<(usize, K, usize)> = findings
         .iter()
         .zip(ranks)
         .enumerate()
-        .map(|(i, (f, rank))| (rank, f.location.start, f.code, i))
+        .map(|(i, (f, rank))| (rank, key(f), i))
         .collect();
     keyed.sort_unstable();
-    permute(findings, keyed.into_iter().map(|k| k.3));
+    permute(findings, keyed.into_iter().map(|k| k.2));
 }
 
-/// For each path, its rank among the distinct paths in `Path` order. A
-/// `Path` compares and hashes component by component, which costs about a
-/// thousand instructions each time: here each distinct path is split once,
-/// and looked up by its bytes.
-pub fn path_ranks<'a>(paths: impl Iterator<Item = &'a Path> + Clone) -> Vec<usize> {
+/// For each path, its rank among the distinct paths in `Path` order: each
+/// distinct path is split into components once, and looked up by its
+/// bytes.
+fn path_ranks<'a>(paths: impl Iterator<Item = &'a Path> + Clone) -> Vec<usize> {
     let distinct: rustc_hash::FxHashSet<&OsStr> = paths.clone().map(Path::as_os_str).collect();
     let mut order: Vec<&Path> = distinct.into_iter().map(Path::new).collect();
     order.sort_by_cached_key(|p| p.components().collect::<Vec<_>>());

@@ -216,19 +216,9 @@ impl Linter<'_> {
             }
             None => true,
         });
-        // By file, line, column and rule.
-        let ranks =
-            crate::diagnostic::path_ranks(findings.iter().map(|f| f.location.path.as_path()));
-        let mut keyed: Vec<(usize, Finding)> = ranks.into_iter().zip(findings).collect();
-        keyed.sort_by(|(ra, a), (rb, b)| {
-            (ra, a.location.line, a.location.column, a.code).cmp(&(
-                rb,
-                b.location.line,
-                b.location.column,
-                b.code,
-            ))
+        crate::diagnostic::sort_by_file(&mut findings, |f| {
+            (f.location.line, f.location.column, f.code)
         });
-        let mut findings: Vec<Finding> = keyed.into_iter().map(|(_, f)| f).collect();
         findings.dedup();
         LintResult {
             findings,

@@ -25,11 +25,9 @@ fn read_one(entry: &Entry, cx: &mut Cx) {
     let up_path = entry.path.join("up.sql");
     let down_path = entry.path.join("down.sql");
     // Read at once: one look tells whether each is there.
-    let up = cx.files.read_file(&up_path);
-    let down = cx.files.read_file(&down_path);
-    let has_up = !matches!(up, Ok(None));
-    let has_down = !matches!(down, Ok(None));
-    if !has_up && !has_down {
+    let up = cx.files.read_file(&up_path).transpose();
+    let down = cx.files.read_file(&down_path).transpose();
+    if up.is_none() && down.is_none() {
         // Folders without migration files (docs, fixtures) are no concern
         // of diesel's unless they hold SQL that was probably meant to run.
         if holds_sql(cx, &entry.path) {
@@ -44,21 +42,21 @@ fn read_one(entry: &Entry, cx: &mut Cx) {
         cx.unrecognised(&entry.path, EXPECTED);
         return;
     };
-    if !has_up {
+    let Some(up) = up else {
         cx.orphan_down(&down_path);
         return;
-    }
-    let up = up.map(Option::unwrap_or_default);
+    };
     let Some(text) = cx.text(&up_path, up, "the migration is skipped") else {
         return;
     };
-    let down = if has_down {
-        let down = down.map(Option::unwrap_or_default);
-        cx.text(&down_path, down, "the migration is kept without its down")
-            .map(|t| Script::whole(down_path, t))
-    } else {
-        cx.missing_down(&up_path, "`down.sql`");
-        None
+    let down = match down {
+        Some(down) => cx
+            .text(&down_path, down, "the migration is kept without its down")
+            .map(|t| Script::whole(down_path, t)),
+        None => {
+            cx.missing_down(&up_path, "`down.sql`");
+            None
+        }
     };
     let transaction = run_in_transaction(&entry.path.join("metadata.toml"), cx);
     cx.push(Migration {
@@ -81,9 +79,8 @@ fn holds_sql(cx: &Cx, dir: &Path) -> bool {
 /// diesel's `metadata.toml`: `run_in_transaction = false` runs the migration
 /// outside a transaction. Missing file or key: in a transaction.
 fn run_in_transaction(path: &Path, cx: &mut Cx) -> bool {
-    let bytes = match cx.files.read_file(path) {
-        Ok(None) => return true,
-        other => other.map(Option::unwrap_or_default),
+    let Some(bytes) = cx.files.read_file(path).transpose() else {
+        return true;
     };
     let Some(text) = cx.text(
         path,

@@ -133,10 +133,11 @@ fn execute_in_transaction(script: &Path, cx: &mut Cx) -> bool {
     let mut conf = script.as_os_str().to_owned();
     conf.push(".conf");
     let conf = PathBuf::from(conf);
-    if !cx.is_file(&conf) {
+    let Some(bytes) = cx.files.read_file(&conf).transpose() else {
         return true;
-    }
-    let Some(text) = cx.read_text(&conf, "the migration is assumed to run in a transaction") else {
+    };
+    let consequence = "the migration is assumed to run in a transaction";
+    let Some(text) = cx.text(&conf, bytes, consequence) else {
         return true;
     };
     for (n, line) in text.lines().enumerate() {

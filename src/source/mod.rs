@@ -341,10 +341,6 @@ pub(crate) struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn is_file(&self, path: &Path) -> bool {
-        self.files.is_file(path)
-    }
-
     fn is_dir(&self, path: &Path) -> bool {
         self.files.is_dir(path)
     }

@@ -132,7 +132,7 @@ pub(crate) fn read(dir: &Path, entries: &[Entry], cx: &mut Cx) {
         let deploy = dir.join("deploy").join(&file);
         let revert = dir.join("revert").join(&file);
         listed.insert(deploy.clone());
-        if !cx.is_file(&deploy) {
+        let Some(deploy_bytes) = cx.files.read_file(&deploy).transpose() else {
             cx.finding(
                 Finding::new(
                     codes::MISSING_SCRIPT,
@@ -146,16 +146,18 @@ pub(crate) fn read(dir: &Path, entries: &[Entry], cx: &mut Cx) {
                 .with_help("add the script, or remove the change from the plan"),
             );
             continue;
-        }
-        let Some(up) = cx.read_text(&deploy, "the change is skipped") else {
+        };
+        let Some(up) = cx.text(&deploy, deploy_bytes, "the change is skipped") else {
             continue;
         };
-        let down = if cx.is_file(&revert) {
-            cx.read_text(&revert, "the change is kept without its revert")
-                .map(|t: Arc<str>| Script::whole(revert, t))
-        } else {
-            cx.missing_down(&deploy, &format!("`revert/{file}`"));
-            None
+        let down = match cx.files.read_file(&revert).transpose() {
+            Some(bytes) => cx
+                .text(&revert, bytes, "the change is kept without its revert")
+                .map(|t: Arc<str>| Script::whole(revert, t)),
+            None => {
+                cx.missing_down(&deploy, &format!("`revert/{file}`"));
+                None
+            }
         };
         let text = match tag {
             Some(t) => format!("{name}@{t}"),

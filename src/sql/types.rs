@@ -66,7 +66,7 @@ impl Cursor {
                 value,
                 quote_style: None,
                 ..
-            })) => Some(value.to_lowercase()),
+            })) => Some(value.to_ascii_lowercase()),
             _ => None,
         }
     }
